@@ -1,0 +1,93 @@
+# asyncio, rebuilt from the ground up in C, stage by stage.
+#
+#   make run        run the whole talk, stage after stage (PAUSE=1: wait for Enter)
+#   make 04         build and run one stage (also: make 04-select)
+#   make test       build and run every test (installs Criterion if missing)
+#   make help       every target, one line each
+#
+# Each stage folder has a stage.mk that says what it builds and how it runs;
+# this file holds what they share. Build outputs go next to their sources, or
+# under O=dir/ (make check builds its sanitizer copies under build/).
+
+CC       ?= cc
+O        ?=
+OPT      ?= -O2 -g
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -Wall -Wextra -Wpedantic -Werror
+LDLIBS   += -pthread
+BIN_DIR  := $(abspath $(or $(O),.))
+
+STAGES := 01-processes 02-threads 03-blocking-io 04-select \
+          05-generators 06-executor 07-futures 08-event-loop
+NUMBERS := $(foreach s,$(STAGES),$(firstword $(subst -, ,$(s))))
+
+# Filled in by each stage.mk:
+BINS  :=  # every program a stage builds
+TESTS :=  # every Criterion test binary
+
+# Runs a command with the demo server listening on PORT: the one already
+# there, or one started for the occasion and stopped by its PID afterwards.
+SERVER      := $(O)03-blocking-io/server
+WITH_SERVER := 03-blocking-io/with-server.sh $(SERVER)
+
+.DEFAULT_GOAL := all
+include $(wildcard 0*/stage.mk)
+include tests/tests.mk
+
+# Every program is its sources compiled and linked in one step: they are small.
+$(BINS):
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
+
+.PHONY: all help run server clean format check bench slides \
+        $(NUMBERS) $(STAGES) $(addprefix run-,$(NUMBERS)) $(addprefix diff-,$(NUMBERS))
+
+all: $(BINS) ## build every stage
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z0-9_./%-]+:.*## ' $(MAKEFILE_LIST) | \
+	  sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-22s %s\n", $$1, $$2}'
+	@echo "  make NN | make NN-name   build and run one stage (01 ... 08)"
+	@echo "  make diff-NN             what stage NN changed since the previous one"
+
+# make 04 and make 04-select both run stage 04.
+$(foreach n,$(NUMBERS),$(eval $(n): run-$(n)))
+$(foreach s,$(STAGES),$(eval $(s): run-$(firstword $(subst -, ,$(s)))))
+
+run: $(BINS) ## run every stage in order, as in the talk (PAUSE=1 waits for Enter)
+	@for n in $(NUMBERS); do \
+	  printf '\n==================== stage %s ====================\n\n' "$$n"; \
+	  $(MAKE) --no-print-directory run-$$n || exit 1; \
+	  if [ -n "$(PAUSE)" ] && [ "$$n" != 08 ]; then \
+	    printf '\n[press Enter for the next stage] '; read _ </dev/tty || true; \
+	  fi; \
+	done
+
+server: $(SERVER) ## run the demo server in the foreground (PORT=8080)
+	$(SERVER)
+
+# make diff-06: the lines stage 06 changed in stage 05's program. Each
+# stage.mk names its program MAIN_NN.
+PREV_02 := 01
+PREV_03 := 02
+PREV_04 := 03
+PREV_05 := 04
+PREV_06 := 05
+PREV_07 := 06
+PREV_08 := 07
+diff-%:
+	@test -n "$(PREV_$*)" || { echo "make diff-$*: no such stage (hint: make diff-02 ... make diff-08)" >&2; exit 2; }
+	@diff -u $(MAIN_$(PREV_$*)) $(MAIN_$*) || true
+
+clean: ## remove every build output
+	rm -f $(BINS) $(TESTS) compile_commands.json
+	rm -rf build tests/bin
+
+format: ## reformat every C file with clang-format (.clang-format)
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+compile_commands.json: ## compile commands for editors and clangd (needs bear)
+	@command -v bear >/dev/null || { echo "bear is missing (hint: apt-get install bear, or brew install bear)" >&2; exit 1; }
+	$(MAKE) clean
+	bear -- $(MAKE) all tests
+
+.NOTPARALLEL: run

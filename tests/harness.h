@@ -1,0 +1,63 @@
+/*
+ * harness.h - what the tests share: run a stage program and capture what it
+ * prints, mask the times in a trace, compare a trace line by line, and start
+ * and stop a server on a free port (always by its PID).
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* What a finished program printed, and how it ended. */
+typedef struct {
+    char *out;     /* everything on stdout */
+    char *err;     /* everything on stderr */
+    int status;    /* exit status, or 128 + signal number */
+    bool timedout; /* killed because it ran past its time */
+} Run;
+
+/* A path to a built program: bin("04-select/select"). Honours make's O=. */
+const char *bin(const char *relative);
+
+/* Runs argv with extra "NAME=value" environment entries (NULL-terminated,
+ * may be NULL), for at most timeout seconds. Free with run_free(). */
+Run run_program(const char *const argv[], const char *const env[],
+                double timeout);
+void run_free(Run *run);
+
+/* Replaces every H:MM:SS.ffffff time with "T", so traces compare. */
+char *mask_times(const char *text);
+
+/* Asserts that actual equals expected line by line, whitespace included;
+ * a failure names the first line that differs. */
+void expect_trace(const char *actual, const char *expected);
+
+/* Counts the lines of text that equal line exactly. */
+int count_lines(const char *text, const char *line);
+
+/* A server started on a port the kernel chose. */
+typedef struct {
+    pid_t pid;
+    int port;
+    int err_fd; /* read end of its stderr */
+} Server;
+
+/* Starts argv with PORT=0 (plus env) and waits for its "listening on
+ * 127.0.0.1:N" line. Asserts on failure. */
+Server server_start(const char *const argv[], const char *const env[]);
+
+/* SIGTERM, then SIGKILL after 3 s; returns the exit status (as Run.status).
+ * Safe to call twice, and on a server that never started. */
+int server_stop(Server *server);
+
+/* "PORT=N" for the server, in a static buffer. */
+const char *port_env(const Server *server);
+
+/* A blocking TCP connection to 127.0.0.1:port, or -1. */
+int tcp_connect(int port);
+
+/* Open descriptors of a process (Linux: /proc/PID/fd), or -1 elsewhere. */
+int count_fds(pid_t pid);
+
+#endif

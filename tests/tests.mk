@@ -1,0 +1,23 @@
+# Tests: one Criterion binary per test file, declared in each stage's
+# stage.mk as
+#     TESTS += $(O)tests/bin/test_04
+#     $(O)tests/bin/test_04: tests/test_04_select.c 04-select/talk.c
+# A test file #includes the stage program it tests (with STAGE_NO_MAIN, so
+# the stage's main is left out) and so reaches even its static functions.
+
+HARNESS     := tests/harness.c tests/harness.h
+TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
+
+.PHONY: test tests criterion
+
+criterion:
+	@CC="$(CC)" tests/install-criterion.sh
+
+$(TESTS): $(HARNESS) | criterion $(BINS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -lcriterion $(LDLIBS)
+
+tests: $(BINS) $(TESTS)
+
+test: tests ## build and run every test (installs Criterion when missing)
+	@tests/run-all.sh $(TESTS)
