@@ -5,7 +5,7 @@
 #   make test       build and run every test (installs Criterion if missing)
 #   make help       every target, one line each
 #
-# Each stage folder has a stage.mk that says what it builds and how it runs;
+# Each stage folder has a stage.mk (08 has two .mk files, one per loop) that says what it builds and how it runs;
 # this file holds what they share. Build outputs go next to their sources, or
 # under O=dir/ (make check builds its sanitizer copies under build/).
 
@@ -30,7 +30,7 @@ SERVER      := $(O)03-blocking-io/server
 WITH_SERVER := 03-blocking-io/with-server.sh $(SERVER)
 
 .DEFAULT_GOAL := all
-include $(wildcard 0*/stage.mk)
+include $(wildcard 0*/*.mk)
 include tests/tests.mk
 
 # Every program is its sources compiled and linked in one step: they are small.

@@ -1,0 +1,94 @@
+/*
+ * coro.h - stackless generators, built the way CPython builds them.
+ *
+ * A generator is a frame: a struct that starts with a Gen (the resume point
+ * and the step function) and then holds every local that must outlive a
+ * yield. Its step function is one switch on the resume point: YIELD saves the
+ * line it stands on and returns; the next step jumps straight back to that
+ * case label. No second stack, no ucontext, no assembly: a resume is a
+ * function call and a jump. generators.c shows the same thing written out by
+ * hand before these macros hide it.
+ *
+ * Identical in stages 05 to 08.
+ */
+#ifndef CORO_H
+#define CORO_H
+
+typedef enum {
+    GEN_YIELDED,  /* Python: next(gen) returned a value: gen->yielded */
+    GEN_RETURNED, /* Python: StopIteration; its .value is gen->result */
+    GEN_ERROR, /* a bug, such as stepping a finished generator; said on stderr
+                */
+} GenStatus;
+
+typedef struct Gen Gen;
+struct Gen {
+    GenStatus (*step)(Gen *self); /* Python: the generator's code object */
+    int resume_at; /* Python: gi_frame.f_lasti; 0 = not started, -1 = done */
+    void *yielded; /* Python: the value of the last yield (NULL: bare yield) */
+    void *result;  /* Python: StopIteration.value */
+    const char *name; /* Python: gen.__name__, for messages */
+};
+
+/* Python: gen = coroutine(). Fills in the Gen at the top of a frame. */
+Gen *gen_init(Gen *gen, GenStatus (*step)(Gen *), const char *name);
+
+/* Python: next(gen). Stepping a finished generator is an error, not UB. */
+GenStatus gen_next(Gen *gen);
+
+/* Python: gen.gi_frame is None. */
+int gen_finished(const Gen *gen);
+
+/* The body of a step function sits between GEN_BEGIN and GEN_END. */
+#define GEN_BEGIN(gen)                                                         \
+    switch ((gen)->resume_at) {                                                \
+    case 0:
+
+/* Python: yield value. Hands value out; the next step resumes after it.
+ * One YIELD per source line: the line number is the resume point. */
+#define YIELD(gen, value)                                                      \
+    do {                                                                       \
+        (gen)->yielded = (value);                                              \
+        (gen)->resume_at = __LINE__;                                           \
+        return GEN_YIELDED;                                                    \
+    case __LINE__:;                                                            \
+    } while (0)
+
+/* Python: return value (raises StopIteration(value) in the caller). */
+#define GEN_RETURN(gen, value)                                                 \
+    do {                                                                       \
+        (gen)->result = (value);                                               \
+        (gen)->resume_at = -1;                                                 \
+        return GEN_RETURNED;                                                   \
+    } while (0)
+
+/* Python: into = yield from child. Steps child; each of its yields is handed
+ * up to whoever steps us; its return value lands in `into`, a field of our
+ * frame (a switch-based frame cannot yield in the middle of an expression).
+ * Works to any depth: child may itself be YIELD_FROM-ing. */
+#define YIELD_FROM(gen, child, into)                                           \
+    do {                                                                       \
+        (gen)->resume_at = __LINE__;                                           \
+    case __LINE__:                                                             \
+        switch (gen_next(child)) {                                             \
+        case GEN_YIELDED:                                                      \
+            (gen)->yielded = (child)->yielded;                                 \
+            return GEN_YIELDED;                                                \
+        case GEN_ERROR:                                                        \
+            (gen)->resume_at = -1;                                             \
+            return GEN_ERROR;                                                  \
+        case GEN_RETURNED:                                                     \
+            break;                                                             \
+        }                                                                      \
+        into = (child)->result;                                                \
+    } while (0)
+
+/* Python: await awaitable. The same machinery as yield from. */
+#define AWAIT(gen, awaitable, into) YIELD_FROM(gen, awaitable, into)
+
+/* Falling off the end of a generator returns None. */
+#define GEN_END(gen)                                                           \
+    }                                                                          \
+    GEN_RETURN(gen, NULL)
+
+#endif
