@@ -31,7 +31,7 @@ WITH_SERVER := 03-blocking-io/with-server.sh $(SERVER)
 
 .DEFAULT_GOAL := all
 include $(wildcard 0*/*.mk)
-include tests/tests.mk
+include tests/tests.mk $(wildcard tests/*/*.mk)
 
 # Every program is its sources compiled and linked in one step: they are small.
 $(BINS):
