@@ -1,0 +1,146 @@
+/*
+ * talk.c - the Timer, TIME_SCALE, PORT and error helpers of talk.h.
+ * Identical in every stage.
+ */
+#include "talk.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *program = "asyncio-in-c";
+
+static const char *program_name(void)
+{
+    return program;
+}
+
+void talk_init(char **argv)
+{
+    const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
+    program = slash ? slash + 1 : (argv[0] ? argv[0] : program);
+    /* One line at a time, even into a pipe: traces interleave correctly
+     * with child processes and with stderr, as in a terminal. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    time_scale(); /* a bad TIME_SCALE or PORT stops us now, not mid-trace */
+    env_port();
+}
+
+_Noreturn void die(const char *what, const char *hint)
+{
+    const char *reason = errno ? strerror(errno) : NULL;
+    fprintf(stderr, "%s: %s%s%s%s%s%s\n", program_name(), what,
+            reason ? ": " : "", reason ? reason : "", hint ? " (hint: " : "",
+            hint ? hint : "", hint ? ")" : "");
+    exit(1);
+}
+
+double monotonic_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+Timer timer_start(const char *prefix)
+{
+    return (Timer){.start = monotonic_now(), .prefix = prefix};
+}
+
+void format_delta(char *buf, size_t size, double seconds)
+{
+    long long micros = seconds > 0 ? (long long)(seconds * 1e6 + 0.5) : 0;
+    long long secs = micros / 1000000;
+    snprintf(buf, size, "%lld:%02lld:%02lld.%06lld", secs / 3600,
+             secs / 60 % 60, secs % 60, micros % 1000000);
+}
+
+void timer_log(const Timer *t, const char *fmt, ...)
+{
+    char delta[32];
+    format_delta(delta, sizeof delta, monotonic_now() - t->start);
+    if (t->prefix)
+        printf("[%s]", t->prefix);
+    printf("[%s] ", delta);
+    va_list args;
+    va_start(args, fmt);
+    vprintf(fmt, args);
+    va_end(args);
+    putchar('\n');
+}
+
+/* Reads a number from the environment; exits with a hint when it is not one. */
+static double env_double(const char *name, double fallback, double min,
+                         double max)
+{
+    const char *text = getenv(name);
+    if (!text || !*text)
+        return fallback;
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno || *end || !(value >= min && value <= max)) {
+        fprintf(stderr,
+                "%s: %s=%s is not a number from %g to %g (hint: try "
+                "%s=%g, or unset it)\n",
+                program_name(), name, text, min, max, name, fallback);
+        exit(2);
+    }
+    return value;
+}
+
+double time_scale(void)
+{
+    return env_double("TIME_SCALE", 1.0, 0.0, 1000.0);
+}
+
+long env_long(const char *name, long fallback, long min, long max)
+{
+    double value = env_double(name, (double)fallback, (double)min, (double)max);
+    if (value != (double)(long)value) {
+        fprintf(stderr, "%s: %s must be a whole number (hint: try %s=%ld)\n",
+                program_name(), name, name, fallback);
+        exit(2);
+    }
+    return (long)value;
+}
+
+int env_port(void)
+{
+    return (int)env_long("PORT", 8080, 0, 65535);
+}
+
+void sleep_scaled(double seconds)
+{
+    double total = seconds * time_scale();
+    struct timespec left = {.tv_sec = (time_t)total,
+                            .tv_nsec =
+                                (long)((total - (double)(time_t)total) * 1e9)};
+    while (nanosleep(&left, &left) == -1 && errno == EINTR)
+        continue;
+}
+
+int connect_to_server(void)
+{
+    int port = env_port();
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((unsigned short)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd == -1)
+        die("socket", "too many open files? check ulimit -n");
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+        char what[64];
+        snprintf(what, sizeof what, "cannot connect to 127.0.0.1:%d", port);
+        die(what, "is the demo server running? start it in another "
+                  "terminal with `make server`, or set PORT");
+    }
+    return fd;
+}
