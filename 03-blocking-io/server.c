@@ -1,0 +1,360 @@
+/*
+ * server.c - the demo server every client of the talk talks to.
+ *
+ * The notebook connects to 127.0.0.1:8080, sends "Hello, world" and gets it
+ * back two seconds later: this is the server on the other end. On each
+ * connection it takes what one recv() returns (up to 1024 bytes, like the
+ * talk's recv(1024)), waits 2 s (times TIME_SCALE), sends those exact bytes
+ * back, and repeats until the client hangs up.
+ *
+ * It is a stage-03 program itself: blocking IO, one thread per connection.
+ * A thread may sit in recv() for as long as its client likes, because the
+ * kernel schedules threads (stage 02). A thousand clients cost a thousand
+ * small stacks: the C10K problem in miniature, and why the talk goes on.
+ *
+ * Stopping (SIGINT, SIGTERM): the handler writes one byte into the stop
+ * pipe and nobody ever reads it, so the pipe stays readable: a latch that
+ * every poll() can wait on. The accept loop sees it and stops listening;
+ * every connection is shut down, which wakes the threads blocked in recv()
+ * or send(); the threads waiting out their delay poll the same pipe. main
+ * waits until the last thread has closed its socket, then exits 0.
+ */
+#include "talk.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum {
+    BUFFER_SIZE = 1024,     /* one recv(1024), as in the talk */
+    STACK_SIZE = 64 * 1024, /* per thread: 1,000 clients = 64 MiB reserved */
+    WANTED_FDS = 4096,      /* raise `ulimit -n` this far if we may */
+    BACKOFF_MS = 100,       /* pause when out of descriptors or threads */
+};
+static const double DELAY = 2.0; /* seconds before each answer, scaled */
+
+/* One client, on the list of open connections main shuts down at the end. */
+typedef struct Connection {
+    int fd;
+    struct Connection *prev, *next;
+} Connection;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t all_closed = PTHREAD_COND_INITIALIZER;
+static Connection *connections; /* guarded by lock */
+static int open_count;          /* guarded by lock */
+static int stop_pipe[2] = {-1, -1};
+static int delay_ms;
+
+static const char USAGE[] =
+    "usage: server [--help | --probe]\n"
+    "  The talk's echo server: each message comes back after 2 s.\n"
+    "  PORT=N        listen on 127.0.0.1:N (default 8080; 0: any free port)\n"
+    "  TIME_SCALE=x  multiply the delay by x (TIME_SCALE=0.05: 0.1 s)\n"
+    "  --probe       for with-server.sh: exit 0 if something accepts\n"
+    "                connections on PORT, 1 if nothing listens there,\n"
+    "                3 if it does not answer within a second\n"
+    "  Stop it with Ctrl-C (SIGINT) or SIGTERM.\n";
+
+/* --- stopping ----------------------------------------------------------- */
+
+/* Async-signal-safe: one write() and nothing else. The write end is
+ * non-blocking, so even a storm of signals cannot block here. */
+static void on_stop_signal(int signo)
+{
+    (void)signo;
+    int saved = errno;
+    ssize_t ignored = write(stop_pipe[1], "x", 1);
+    (void)ignored;
+    errno = saved;
+}
+
+static void install_stop_handlers(void)
+{
+    if (pipe(stop_pipe) == -1)
+        die("pipe", "too many open files? check ulimit -n");
+    fcntl(stop_pipe[1], F_SETFL, O_NONBLOCK);
+    fcntl(stop_pipe[0], F_SETFD, FD_CLOEXEC);
+    fcntl(stop_pipe[1], F_SETFD, FD_CLOEXEC);
+    /* SA_RESTART: a blocking recv() or send() interrupted by the signal
+     * resumes instead of failing with EINTR. */
+    struct sigaction action = {.sa_handler = on_stop_signal,
+                               .sa_flags = SA_RESTART};
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    /* A client that hangs up before its answer must cost us an EPIPE from
+     * send(), not the default SIGPIPE that would kill the whole server. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* Waits up to timeout_ms (-1: forever) for the stop latch, or for fd (if not
+ * -1) to be ready for events. Returns true when we must stop. */
+static bool wait_for(int fd, short events, int timeout_ms)
+{
+    double deadline = monotonic_now() + timeout_ms / 1000.0;
+    for (;;) {
+        struct pollfd fds[2] = {{stop_pipe[0], POLLIN, 0}, {fd, events, 0}};
+        int n = poll(fds, fd == -1 ? 1 : 2, timeout_ms);
+        if (n > 0)
+            return fds[0].revents != 0;
+        if (n == 0 || errno != EINTR)
+            return false;
+        if (timeout_ms >= 0) { /* interrupted: wait only what is left */
+            double left = deadline - monotonic_now();
+            timeout_ms = left > 0 ? (int)(left * 1000) : 0;
+        }
+    }
+}
+
+/* --- one connection, one thread ----------------------------------------- */
+
+static bool send_all(int fd, const char *data, size_t size)
+{
+    while (size > 0) {
+        ssize_t sent = send(fd, data, size, 0);
+        if (sent == -1 && errno == EINTR)
+            continue;
+        if (sent <= 0)
+            return false; /* EPIPE, ECONNRESET: the client is gone */
+        data += sent;
+        size -= (size_t)sent;
+    }
+    return true;
+}
+
+/* The whole protocol: recv, wait, send back, until the client hangs up. */
+static void echo_slowly(int fd)
+{
+    char buffer[BUFFER_SIZE];
+    for (;;) {
+        ssize_t got = recv(fd, buffer, sizeof buffer, 0);
+        if (got == -1 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return; /* 0: the client closed; -1: it reset, or we stop */
+        bool stopping = wait_for(-1, 0, delay_ms);
+        if (stopping || !send_all(fd, buffer, (size_t)got))
+            return;
+    }
+}
+
+static void forget(Connection *c)
+{
+    pthread_mutex_lock(&lock);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        connections = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    close(c->fd); /* under the lock: main never shuts down a closed fd */
+    if (--open_count == 0)
+        pthread_cond_signal(&all_closed);
+    pthread_mutex_unlock(&lock);
+    free(c);
+}
+
+static void *connection_thread(void *arg)
+{
+    /* Signals go to main (or whichever thread): this one only blocks. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+    Connection *c = arg;
+    echo_slowly(c->fd);
+    forget(c);
+    return NULL;
+}
+
+static Connection *remember(int fd)
+{
+    Connection *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    pthread_mutex_lock(&lock);
+    *c = (Connection){.fd = fd, .next = connections};
+    if (connections)
+        connections->prev = c;
+    connections = c;
+    open_count++;
+    pthread_mutex_unlock(&lock);
+    return c;
+}
+
+/* Detached, small-stack threads: nobody joins them one by one; main counts
+ * them out instead (open_count). */
+static bool start_thread(Connection *c)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    size_t stack = STACK_SIZE;
+#ifdef PTHREAD_STACK_MIN
+    if (stack < (size_t)PTHREAD_STACK_MIN)
+        stack = (size_t)PTHREAD_STACK_MIN;
+#endif
+    pthread_attr_setstacksize(&attr, stack); /* on failure: the default */
+    pthread_t thread;
+    int failed = pthread_create(&thread, &attr, connection_thread, c);
+    pthread_attr_destroy(&attr);
+    return !failed;
+}
+
+static void serve(int fd)
+{
+    /* The listening socket is non-blocking and, on macOS and BSD, accepted
+     * sockets inherit that: this thread wants plain blocking IO. */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    Connection *c = remember(fd);
+    if (c && start_thread(c))
+        return;
+    if (c)
+        forget(c); /* closes fd */
+    else
+        close(fd);
+    wait_for(-1, 0, BACKOFF_MS); /* out of memory or threads: breathe */
+}
+
+/* --- listening ---------------------------------------------------------- */
+
+/* 1,000 clients need 1,000 descriptors; macOS starts with 256. */
+static void raise_fd_limit(void)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == -1 || limit.rlim_cur >= WANTED_FDS)
+        return;
+    limit.rlim_cur = limit.rlim_max < WANTED_FDS ? limit.rlim_max : WANTED_FDS;
+    setrlimit(RLIMIT_NOFILE, &limit); /* best effort */
+}
+
+static int listen_on(int port)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((unsigned short)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd == -1)
+        die("socket", "too many open files? check ulimit -n");
+    /* Restarting right after a stop must not wait out TIME_WAIT. */
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1 ||
+        listen(fd, SOMAXCONN) == -1) {
+        char what[64], hint[160];
+        snprintf(what, sizeof what, "cannot listen on 127.0.0.1:%d", port);
+        snprintf(hint, sizeof hint,
+                 "is another server on port %d? stop it, or choose another "
+                 "port, e.g. PORT=%d make server, or PORT=0 for any free one",
+                 port, port == 65535 ? 8081 : port + 1);
+        die(what, errno == EADDRINUSE ? hint : NULL);
+    }
+    /* Non-blocking: a client that resets between poll() and accept() must
+     * not leave us blocked in accept() (it can vanish from the queue). */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    getsockname(fd, (struct sockaddr *)&addr, &(socklen_t){sizeof addr});
+    fprintf(stderr, "listening on 127.0.0.1:%d\n", ntohs(addr.sin_port));
+    return fd;
+}
+
+static bool out_of_resources(int error)
+{
+    return error == EMFILE || error == ENFILE || error == ENOBUFS ||
+           error == ENOMEM;
+}
+
+static void accept_until_stopped(int listener)
+{
+    while (!wait_for(listener, POLLIN, -1)) {
+        int fd = accept(listener, NULL, NULL);
+        if (fd != -1)
+            serve(fd);
+        else if (out_of_resources(errno))
+            wait_for(-1, 0, BACKOFF_MS); /* don't spin on a full table */
+        else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+                 errno != ECONNABORTED && errno != EPROTO)
+            die("accept", NULL);
+    }
+}
+
+/* Shuts every connection down, which wakes its thread from recv() or
+ * send(), and waits until the last one has closed its socket. */
+static void close_all_connections(void)
+{
+    pthread_mutex_lock(&lock);
+    for (Connection *c = connections; c; c = c->next)
+        shutdown(c->fd, SHUT_RDWR);
+    while (open_count > 0)
+        pthread_cond_wait(&all_closed, &lock);
+    pthread_mutex_unlock(&lock);
+}
+
+/* --- with-server.sh asks: is a server already there? --------------------- */
+
+/* 0: something accepted a connection; 1: refused (nothing listens);
+ * 3: no answer within a second (a frozen or foreign program holds it). */
+static int probe(int port)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((unsigned short)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd == -1)
+        return 3;
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    int status = 0;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+        /* In progress: give it a second to accept, then read the outcome. */
+        struct pollfd p = {fd, POLLOUT, 0};
+        int error = errno;
+        if (error == EINPROGRESS && poll(&p, 1, 1000) == 1)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error,
+                       &(socklen_t){sizeof error});
+        status = error == 0 ? 0 : error == ECONNREFUSED ? 1 : 3;
+    }
+    close(fd);
+    return status;
+}
+
+#ifndef STAGE_NO_MAIN
+int main(int argc, char **argv)
+{
+    talk_init(argv);
+    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "--probe") == 0)
+        return probe(env_port());
+    if (argc > 1) {
+        fprintf(stderr, "server: unknown argument %s (hint: server --help)\n",
+                argv[1]);
+        return 2;
+    }
+    delay_ms = (int)(DELAY * time_scale() * 1000 + 0.5);
+    install_stop_handlers();
+    raise_fd_limit();
+    int listener = listen_on(env_port());
+    accept_until_stopped(listener);
+    close(listener); /* first: nothing is left listening while we clean up */
+    close_all_connections();
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
+    return 0;
+}
+#endif
