@@ -1,0 +1,444 @@
+/*
+ * executor.c - stage 06, from "Async executor" to "Awaitable" (the talk's
+ * In [9] to In [18]).
+ *
+ * Stage 05 drove one generator by hand. Here the driving loop becomes a
+ * function, run_until_complete(), the talk's "executor"; sockets get
+ * generator methods (sendall, recv); and a generator learns to hand the
+ * driving of another generator up to whoever drives it: by hand first
+ * ("generators all the way down"), then with YIELD_FROM (Python's
+ * `yield from`), then behind make_awaitable() (Python's `__await__`).
+ * Every piece the executor drives has the same shape, a Gen: a step
+ * function and a frame.
+ */
+#include "coro.h"
+#include "talk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Python: s.setblocking(False). */
+static void set_non_blocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+        die("fcntl(O_NONBLOCK)", NULL);
+}
+
+/* Python: In [4] setup_non_blocking_socket(): connect, stop blocking, send
+ * the payload (12 bytes fit in any socket buffer, so the send never waits).
+ */
+static int setup_non_blocking_socket(void)
+{
+    int fd = connect_to_server();
+    set_non_blocking(fd);
+    const char *payload = "Hello, world";
+    if (send(fd, payload, strlen(payload), 0) != (ssize_t)strlen(payload))
+        die("send", "did the server hang up?");
+    return fd;
+}
+
+/* Python: r, _, _ = select.select([fd], [], [], 0); len(r) > 0.
+ * A zero timeout: look whether data is waiting, never wait for it. */
+static bool is_readable(int fd)
+{
+    if (fd >= FD_SETSIZE)
+        die("select", "descriptor too large for an fd_set");
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(fd, &readable);
+    struct timeval zero = {0, 0};
+    int ready = select(fd + 1, &readable, NULL, NULL, &zero);
+    if (ready == -1 && errno != EINTR)
+        die("select", NULL);
+    return ready > 0;
+}
+
+/* Python: s.recv(1024).decode(): what one recv returns, as a C string.
+ * An empty string means the server closed the connection. */
+static char *receive(int fd, char *buf, size_t size)
+{
+    ssize_t n = recv(fd, buf, size - 1, 0);
+    if (n == -1)
+        die("recv", "did the server crash?");
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Python: In [7] really_non_blocking_io(), a generator. Its frame holds the
+ * socket and the buffer: both must still be there after every yield. */
+typedef struct {
+    Gen gen;
+    int fd;
+    char data[1024 + 1]; /* recv(1024), plus the C string's '\0' */
+} ReallyNonBlockingIo;
+
+static GenStatus really_non_blocking_io_step(Gen *g)
+{
+    ReallyNonBlockingIo *f = (ReallyNonBlockingIo *)g;
+    GEN_BEGIN(g);
+    f->fd = setup_non_blocking_socket();
+    while (!is_readable(f->fd))
+        YIELD(g, NULL); /* Python: a bare yield: "not yet, come back later" */
+    receive(f->fd, f->data, sizeof f->data);
+    close(f->fd);
+    GEN_RETURN(g, f->data); /* Python: return data.decode() */
+    GEN_END(g);
+}
+
+static Gen *really_non_blocking_io(ReallyNonBlockingIo *frame)
+{
+    return gen_init(&frame->gen, really_non_blocking_io_step,
+                    "really_non_blocking_io");
+}
+
+/* Python: In [10]'s debug=True: one line after every step of the task. */
+static void executor_waiting(void)
+{
+    puts("executor waiting...");
+}
+
+/* Python: run_until_complete's default, wait=.05 (seconds, scaled). */
+#define EXECUTOR_WAIT 0.05
+
+/* Python: In [9] and In [10], run_until_complete(task, wait, debug).
+ * The talk's "executor": it steps the task, sleeps `wait` seconds after
+ * every yield, and hands back the task's return value (StopIteration.value).
+ * debug is NULL (Python: None or False), executor_waiting (True), or any
+ * function to call after each step (a callable). A task that fails returns
+ * NULL; gen_next() has said why on stderr. */
+static void *run_until_complete(Gen *task, double wait, void (*debug)(void))
+{
+    GenStatus status;
+    while ((status = gen_next(task)) == GEN_YIELDED) {
+        if (debug)
+            debug();
+        sleep_scaled(wait);
+    }
+    return status == GEN_RETURNED ? task->result : NULL;
+}
+
+/* Python: In [11]. The same generator as stage 05, driven by the executor. */
+static void run_task(void)
+{
+    Timer t = timer_start(NULL);
+    ReallyNonBlockingIo frame;
+    Gen *task = really_non_blocking_io(&frame);
+    timer_log(&t, "running task");
+    char *ret = run_until_complete(task, EXECUTOR_WAIT, NULL);
+    timer_log(&t, "ret='%s'", ret);
+}
+
+/* Python: In [12] class NonBlockingSocket. Its sendall and recv are
+ * generators: calling one makes a frame and runs nothing. C has no garbage
+ * collector, so the caller says where that frame lives, most often inside
+ * its own frame, which is why a resume never allocates. */
+typedef struct {
+    int fd;
+} NonBlockingSocket;
+
+/* Python: NonBlockingSocket(): connect, then setblocking(False). */
+static NonBlockingSocket non_blocking_socket(void)
+{
+    NonBlockingSocket s = {.fd = connect_to_server()};
+    set_non_blocking(s.fd);
+    return s;
+}
+
+/* Python: select.select([], [fd], [], 0)[1]: room to write right now? */
+static bool is_writable(int fd)
+{
+    if (fd >= FD_SETSIZE)
+        die("select", "descriptor too large for an fd_set");
+    fd_set writable;
+    FD_ZERO(&writable);
+    FD_SET(fd, &writable);
+    struct timeval zero = {0, 0};
+    int ready = select(fd + 1, NULL, &writable, NULL, &zero);
+    if (ready == -1 && errno != EINTR)
+        die("select", NULL);
+    return ready > 0;
+}
+
+/* The frame of s.sendall(value). */
+typedef struct {
+    Gen gen;
+    NonBlockingSocket *s; /* self */
+    const char *value;
+    size_t size, sent; /* a send that takes only part resumes at `sent` */
+} SendAll;
+
+static GenStatus sendall_step(Gen *g)
+{
+    SendAll *f = (SendAll *)g;
+    GEN_BEGIN(g);
+    while (f->sent < f->size) {
+        while (!is_writable(f->s->fd))
+            YIELD(g, NULL);
+        ssize_t n = send(f->s->fd, f->value + f->sent, f->size - f->sent, 0);
+        if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
+            die("send", "did the server hang up?");
+        f->sent += n > 0 ? (size_t)n : 0;
+    }
+    GEN_END(g); /* Python: return self.socket.sendall(value), that is None */
+}
+
+/* Python: s.sendall(value). Makes the generator; sends nothing yet. */
+static Gen *socket_sendall(SendAll *frame, NonBlockingSocket *s,
+                           const char *value)
+{
+    *frame = (SendAll){.s = s, .value = value, .size = strlen(value)};
+    return gen_init(&frame->gen, sendall_step, "sendall");
+}
+
+/* The frame of s.recv(amount). The bytes received live in it. */
+typedef struct {
+    Gen gen;
+    NonBlockingSocket *s; /* self */
+    size_t amount;
+    char data[1024 + 1]; /* recv(1024), plus the C string's '\0' */
+} Recv;
+
+static GenStatus recv_step(Gen *g)
+{
+    Recv *f = (Recv *)g;
+    GEN_BEGIN(g);
+    while (!is_readable(f->s->fd))
+        YIELD(g, NULL);
+    GEN_RETURN(g, receive(f->s->fd, f->data, f->amount + 1));
+    GEN_END(g);
+}
+
+/* Python: s.recv(amount), at most 1024 bytes: what the frame holds. */
+static Gen *socket_recv(Recv *frame, NonBlockingSocket *s, size_t amount)
+{
+    frame->s = s;
+    frame->amount = amount < sizeof frame->data ? amount : 1024;
+    return gen_init(&frame->gen, recv_step, "recv");
+}
+
+/* Python: s.close(). A plain function: closing never has to wait. */
+static void socket_close(NonBlockingSocket *s)
+{
+    close(s->fd);
+    s->fd = -1;
+}
+
+/* Python: In [13], the mistake: s.sendall(...) and s.recv(1024) called as
+ * if they were functions. Calling a generator function only makes its
+ * frame; not one line of its body runs until someone steps it. (C catches
+ * half of it: `char *data = socket_recv(...)` does not compile, a Gen * is
+ * not a char *. Reading the frame's result does, and shows what happened.)
+ */
+static void the_mistake(void)
+{
+    NonBlockingSocket s = non_blocking_socket();
+    SendAll sendall;
+    Recv recv;
+    socket_sendall(&sendall, &s, "hello world");
+    Gen *data = socket_recv(&recv, &s, 1024);
+    printf("sendall: made, never stepped: %zu of %zu bytes sent\n",
+           sendall.sent, sendall.size);
+    printf("recv: made, never stepped: result %s\n",
+           data->result ? "set" : "NULL");
+    socket_close(&s);
+}
+
+/* Python: In [14]. Each generator is run to completion by its own executor,
+ * so this function waits for the answer: blocking again, one level up. */
+static char *not_really_non_blocking_io(void)
+{
+    Timer t = timer_start(NULL);
+    NonBlockingSocket s = non_blocking_socket();
+    SendAll sendall;
+    Recv recv;
+    timer_log(&t, "send");
+    run_until_complete(socket_sendall(&sendall, &s, "Hello world"),
+                       EXECUTOR_WAIT, NULL);
+    timer_log(&t, "recv");
+    char *data =
+        run_until_complete(socket_recv(&recv, &s, 1024), EXECUTOR_WAIT, NULL);
+    timer_log(&t, "close");
+    socket_close(&s);
+    /* Python: data.decode() makes a new string. recv's frame dies when we
+     * return, so copy the bytes out of it; the caller frees the copy. */
+    char *text = strdup(data ? data : "");
+    if (!text)
+        die("strdup", NULL);
+    return text;
+}
+
+/* Python: In [15], generators all the way down. This generator steps its
+ * children itself and yields whatever they yield, so whoever drives it
+ * (the executor) drives them too. Its frame holds theirs. */
+typedef struct {
+    Gen gen;
+    Timer t;
+    NonBlockingSocket s;
+    SendAll sendall; /* gen = s.sendall(...) */
+    Recv recv;       /* gen = s.recv(1024) */
+} AllTheWayDown;
+
+static GenStatus all_the_way_down_step(Gen *g)
+{
+    AllTheWayDown *f = (AllTheWayDown *)g;
+    GEN_BEGIN(g);
+    f->t = timer_start(NULL);
+    f->s = non_blocking_socket();
+    socket_sendall(&f->sendall, &f->s, "Hello world");
+    while (true) {
+        timer_log(&f->t, "trying to write");
+        if (gen_next(&f->sendall.gen) != GEN_YIELDED)
+            break;                        /* except StopIteration: pass */
+        YIELD(g, f->sendall.gen.yielded); /* yield next(gen) */
+    }
+    socket_recv(&f->recv, &f->s, 1024);
+    while (true) {
+        timer_log(&f->t, "trying to read");
+        if (gen_next(&f->recv.gen) != GEN_YIELDED)
+            break;
+        YIELD(g, f->recv.gen.yielded);
+    }
+    socket_close(&f->s);
+    GEN_RETURN(g, f->recv.gen.result); /* response.value.decode() */
+    GEN_END(g);
+}
+
+static Gen *really_really_non_blocking_io_by_hand(AllTheWayDown *frame)
+{
+    return gen_init(&frame->gen, all_the_way_down_step,
+                    "really_really_non_blocking_io");
+}
+
+/* Python: In [16], the same with `yield from`: YIELD_FROM writes the loop
+ * of In [15] for us, and puts the child's return value in a frame field.
+ * The child's frame is made first (Python: s.sendall(...) makes the
+ * generator), then YIELD_FROM drives it (Python: yield from drives it). */
+typedef struct {
+    Gen gen;
+    NonBlockingSocket s;
+    SendAll sendall;
+    Recv recv;
+    void *none; /* what `yield from s.sendall(...)` gives: None */
+    char *data; /* data = yield from s.recv(1024) */
+} ReallyReallyNonBlockingIo;
+
+static GenStatus really_really_non_blocking_io_step(Gen *g)
+{
+    ReallyReallyNonBlockingIo *f = (ReallyReallyNonBlockingIo *)g;
+    GEN_BEGIN(g);
+    f->s = non_blocking_socket();
+    socket_sendall(&f->sendall, &f->s, "Hello world");
+    YIELD_FROM(g, &f->sendall.gen, f->none);
+    socket_recv(&f->recv, &f->s, 1024);
+    YIELD_FROM(g, &f->recv.gen, f->data);
+    socket_close(&f->s);
+    GEN_RETURN(g, f->data);
+    GEN_END(g);
+}
+
+static Gen *really_really_non_blocking_io(ReallyReallyNonBlockingIo *frame)
+{
+    return gen_init(&frame->gen, really_really_non_blocking_io_step,
+                    "really_really_non_blocking_io");
+}
+
+/* Python: In [18] make_awaitable's class Awaitable. It holds any generator
+ * and drives it with yield from: that is its __await__. Whoever awaits it
+ * (AWAIT) or runs it (run_until_complete) sees one Gen, a step function and
+ * a frame, and never needs to know what is inside. */
+typedef struct {
+    Gen gen;    /* __await__: the generator the awaiter steps */
+    Gen *inner; /* self._gen */
+    void *ret;
+} Awaitable;
+
+static GenStatus awaitable_await_step(Gen *g)
+{
+    Awaitable *self = (Awaitable *)g;
+    GEN_BEGIN(g);
+    YIELD_FROM(g, self->inner, self->ret); /* ret = yield from self._gen */
+    GEN_RETURN(g, self->ret);
+    GEN_END(g);
+}
+
+/* Python: make_awaitable(f)(*args) == Awaitable(f(*args)). C has no
+ * closures, so we wrap the generator f(*args) already made. */
+static Gen *make_awaitable(Awaitable *frame, Gen *gen)
+{
+    frame->inner = gen;
+    return gen_init(&frame->gen, awaitable_await_step, gen->name); /* @wraps */
+}
+
+/* Python: In [18]'s cell, `await awaitable_non_blocking_io()`. An await at
+ * the top of a notebook cell makes the cell a coroutine that the notebook
+ * runs to completion; here is that coroutine (In [17]'s `async def func()`).
+ * Four frames deep: this cell, the Awaitable, really_really_non_blocking_io
+ * and recv, and every yield of recv reaches the executor. */
+typedef struct {
+    Gen gen;
+    ReallyReallyNonBlockingIo io;
+    Awaitable awaitable;
+    char *value;
+} Cell18;
+
+static GenStatus cell_18_step(Gen *g)
+{
+    Cell18 *f = (Cell18 *)g;
+    GEN_BEGIN(g);
+    make_awaitable(&f->awaitable, really_really_non_blocking_io(&f->io));
+    AWAIT(g, &f->awaitable.gen, f->value);
+    GEN_RETURN(g, f->value);
+    GEN_END(g);
+}
+
+static Gen *cell_18(Cell18 *frame)
+{
+    return gen_init(&frame->gen, cell_18_step, "cell_18");
+}
+
+#ifndef STAGE_NO_MAIN
+int main(int argc, char **argv)
+{
+    (void)argc;
+    talk_init(argv);
+    /* A server that hangs up makes send() fail with EPIPE, which we report,
+     * instead of a SIGPIPE that would kill us without a word. */
+    signal(SIGPIPE, SIG_IGN);
+
+    puts("In [11]:");
+    run_task();
+
+    puts("In [13], the mistake:");
+    the_mistake();
+
+    puts("In [14]:");
+    char *text = not_really_non_blocking_io();
+    puts(text);
+    free(text);
+
+    puts("In [15]:");
+    AllTheWayDown by_hand;
+    puts(run_until_complete(really_really_non_blocking_io_by_hand(&by_hand),
+                            0.5, NULL));
+
+    puts("In [16]:");
+    ReallyReallyNonBlockingIo io;
+    puts(run_until_complete(really_really_non_blocking_io(&io), 0.5,
+                            executor_waiting));
+
+    puts("In [18]:");
+    Cell18 cell;
+    printf("'%s'\n",
+           (char *)run_until_complete(cell_18(&cell), EXECUTOR_WAIT, NULL));
+    return 0;
+}
+#endif
