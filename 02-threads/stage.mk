@@ -1,0 +1,7 @@
+MAIN_02 := 02-threads/threads.c
+BINS += $(O)02-threads/threads
+$(O)02-threads/threads: 02-threads/threads.c 02-threads/talk.c 02-threads/talk.h
+run-02: $(O)02-threads/threads
+	$(O)02-threads/threads
+TESTS += $(O)tests/bin/test_02_threads
+$(O)tests/bin/test_02_threads: tests/test_02_threads.c 02-threads/talk.c
