@@ -34,16 +34,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
     BUFFER_SIZE = 1024,     /* one recv(1024), as in the talk */
     STACK_SIZE = 64 * 1024, /* per thread: 1,000 clients = 64 MiB reserved */
     WANTED_FDS = 4096,      /* raise `ulimit -n` this far if we may */
-    BACKOFF_MS = 100,       /* pause when out of descriptors or threads */
 };
-static const double DELAY = 2.0; /* seconds before each answer, scaled */
+static const double DELAY = 2.0;   /* seconds before each answer, scaled */
+static const double BACKOFF = 0.1; /* out of descriptors or threads: rest */
 
 /* One client, on the list of open connections main shuts down at the end. */
 typedef struct Connection {
@@ -56,7 +58,7 @@ static pthread_cond_t all_closed = PTHREAD_COND_INITIALIZER;
 static Connection *connections; /* guarded by lock */
 static int open_count;          /* guarded by lock */
 static int stop_pipe[2] = {-1, -1};
-static int delay_ms;
+static double delay; /* DELAY * TIME_SCALE */
 
 static const char USAGE[] =
     "usage: server [--help | --probe]\n"
@@ -100,23 +102,39 @@ static void install_stop_handlers(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Waits up to timeout_ms (-1: forever) for the stop latch, or for fd (if not
- * -1) to be ready for events. Returns true when we must stop. */
-static bool wait_for(int fd, short events, int timeout_ms)
+/* Waits until the listener has a client (false) or we must stop (true). */
+static bool wait_for_client(int listener)
 {
-    double deadline = monotonic_now() + timeout_ms / 1000.0;
-    for (;;) {
-        struct pollfd fds[2] = {{stop_pipe[0], POLLIN, 0}, {fd, events, 0}};
-        int n = poll(fds, fd == -1 ? 1 : 2, timeout_ms);
-        if (n > 0)
-            return fds[0].revents != 0;
-        if (n == 0 || errno != EINTR)
-            return false;
-        if (timeout_ms >= 0) { /* interrupted: wait only what is left */
-            double left = deadline - monotonic_now();
-            timeout_ms = left > 0 ? (int)(left * 1000) : 0;
-        }
-    }
+    struct pollfd fds[2] = {{stop_pipe[0], POLLIN, 0}, {listener, POLLIN, 0}};
+    while (poll(fds, 2, -1) == -1) /* EINTR: our own stop signal, likely */
+        if (errno != EINTR)
+            die("poll", NULL);
+    return fds[0].revents != 0;
+}
+
+/* Sleeps up to seconds; true if the stop latch was set meanwhile. */
+static bool stop_within(double seconds)
+{
+    fd_set stop;
+    FD_ZERO(&stop);
+    FD_SET(stop_pipe[0], &stop); /* a low fd, opened first: fits an fd_set */
+    struct timespec timeout = {
+        .tv_sec = (time_t)seconds,
+        .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    return pselect(stop_pipe[0] + 1, &stop, NULL, NULL, &timeout, NULL) > 0;
+}
+
+/* Python: time.sleep(seconds), but a stop cuts it short (returns true).
+ * Linux lets select() and poll() oversleep by 0.1% of their timeout (2 ms
+ * on 2 s), which would shift the talk's traces: so wake 1% early and wait
+ * the rest again, with a timeout too short to overshoot noticeably. */
+static bool sleep_unless_stopped(double seconds)
+{
+    double deadline = monotonic_now() + seconds;
+    for (double left = seconds; left > 0; left = deadline - monotonic_now())
+        if (stop_within(left > 0.01 ? left * 0.99 : left))
+            return true;
+    return false;
 }
 
 /* --- one connection, one thread ----------------------------------------- */
@@ -145,7 +163,7 @@ static void echo_slowly(int fd)
             continue;
         if (got <= 0)
             return; /* 0: the client closed; -1: it reset, or we stop */
-        bool stopping = wait_for(-1, 0, delay_ms);
+        bool stopping = sleep_unless_stopped(delay);
         if (stopping || !send_all(fd, buffer, (size_t)got))
             return;
     }
@@ -228,7 +246,7 @@ static void serve(int fd)
         forget(c); /* closes fd */
     else
         close(fd);
-    wait_for(-1, 0, BACKOFF_MS); /* out of memory or threads: breathe */
+    sleep_unless_stopped(BACKOFF); /* out of memory or threads */
 }
 
 /* --- listening ---------------------------------------------------------- */
@@ -280,12 +298,12 @@ static bool out_of_resources(int error)
 
 static void accept_until_stopped(int listener)
 {
-    while (!wait_for(listener, POLLIN, -1)) {
+    while (!wait_for_client(listener)) {
         int fd = accept(listener, NULL, NULL);
         if (fd != -1)
             serve(fd);
         else if (out_of_resources(errno))
-            wait_for(-1, 0, BACKOFF_MS); /* don't spin on a full table */
+            sleep_unless_stopped(BACKOFF); /* don't spin: wait for a free fd */
         else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
                  errno != ECONNABORTED && errno != EPROTO)
             die("accept", NULL);
@@ -346,7 +364,7 @@ int main(int argc, char **argv)
                 argv[1]);
         return 2;
     }
-    delay_ms = (int)(DELAY * time_scale() * 1000 + 0.5);
+    delay = DELAY * time_scale();
     install_stop_handlers();
     raise_fd_limit();
     int listener = listen_on(env_port());
