@@ -1,0 +1,24 @@
+# make check: every stage and test under the tools a C engineer trusts:
+# AddressSanitizer + UndefinedBehaviorSanitizer, ThreadSanitizer (stage 02's
+# race, and its fix) and valgrind memcheck. Each tool gets its own build under
+# build/ (O=build/asan/ ...), so nothing clashes with the normal build.
+# tests/check/README.md explains the steps; tests/check/check.sh runs them.
+#
+#   make check                    every step
+#   make check CHECK=tsan         some steps only: asan tsan valgrind
+
+check: ## sanitizers (ASan+UBSan, TSan) and valgrind over every stage and test
+	@MAKE='$(MAKE)' CC='$(CC)' \
+	  CHECK_BINS='$(patsubst $(O)%,%,$(BINS))' \
+	  CHECK_TESTS='$(patsubst $(O)%,%,$(TESTS))' \
+	  CHECK_NUMBERS='$(NUMBERS)' \
+	  tests/check/check.sh $(CHECK)
+
+# What real networks do to both servers (tests/test_abuse_servers.c): part
+# of `make test` as well, since it runs in a few seconds. The recipe is
+# tests.mk's: its `$(TESTS):` rule was read before this file added to TESTS.
+ABUSE_TEST := $(O)tests/bin/test_abuse_servers
+TESTS += $(ABUSE_TEST)
+$(ABUSE_TEST): tests/test_abuse_servers.c $(HARNESS) | criterion $(BINS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -lcriterion $(LDLIBS)

@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# check.sh [asan] [tsan] [valgrind] - the steps of `make check` (all three
+# when none is named). tests/check/check.mk calls it with the Makefile's
+# lists: CHECK_BINS (every program), CHECK_TESTS (every test binary),
+# CHECK_NUMBERS (the stages), and MAKE. It builds each tool's copy of the
+# repository under build/ by running make again with O=build/TOOL/, runs the
+# stages and tests from there, and ends on a summary: one line per step.
+# Exit status 1 if any step failed. tests/check/README.md says more.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+root=$PWD
+
+MAKE=${MAKE:-make}
+CC=${CC:-cc}
+steps=${*:-asan tsan valgrind}
+export TIME_SCALE=0.05 # the talk 20 times faster: the 2 s delay is 0.1 s
+
+results=()
+failed=0
+# record PASS|FAIL|SKIP "what" ["detail"]
+record() {
+    results+=("$(printf '%-5s %s%s' "$1" "$2" "${3:+  ($3)}")")
+    if [ "$1" = FAIL ]; then failed=1; fi
+    printf '\n>>> %s %s%s\n\n' "$1" "$2" "${3:+  ($3)}"
+}
+
+banner() { printf '\n==================== %s ====================\n\n' "$*"; }
+
+# run_make O OPT [make args...]: make with every output under O. LDFLAGS
+# carries the -fsanitize flags to the link of Criterion's test binaries too.
+run_make() {
+    local o=$1 opt=$2
+    shift 2
+    local sanitize
+    # shellcheck disable=SC2086 # split OPT into its flags
+    sanitize=$(printf '%s\n' $opt | grep -- '^-fsanitize' | tr '\n' ' ')
+    echo "+ $MAKE O=$o OPT='$opt' $*"
+    "$MAKE" --no-print-directory CC="$CC" O="$o" OPT="$opt" LDFLAGS="$sanitize" "$@"
+}
+
+stage_has_run() { grep -qs "^run-$1:" [0-9][0-9]-*/*.mk; }
+
+# start_server PROGRAM LOG: starts PROGRAM on a free port (PORT=0) and sets
+# server_pid and server_port from its "listening on 127.0.0.1:N" line.
+start_server() {
+    local program=$1 log=$2
+    PORT=0 "$program" </dev/null >/dev/null 2>"$log" &
+    server_pid=$!
+    server_port=
+    for _ in $(seq 600); do # up to 60 s: valgrind starts slowly
+        server_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+        if [ -n "$server_port" ]; then return 0; fi
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "$program did not start: $(cat "$log")" >&2
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    return 1
+}
+
+# stop_server: SIGTERM, as a user's Ctrl-C would; the server must exit 0.
+stop_server() {
+    kill -TERM "$server_pid" 2>/dev/null
+    wait "$server_pid"
+}
+
+# run_stages LABEL O OPT: runs every stage's `make run-NN` with the programs
+# built under O, against one demo server from that build on a free port
+# (with-server.sh finds it listening on PORT and uses it).
+run_stages() {
+    local label=$1 o=$2 opt=$3
+    shift 3
+    local log=${o}server.log
+    if [ ! -x "${o}03-blocking-io/server" ]; then
+        record SKIP "$label: the stages" "no demo server built yet"
+        return
+    fi
+    if ! start_server "${o}03-blocking-io/server" "$log"; then
+        record FAIL "$label: start the demo server" "$log"
+        return
+    fi
+    echo "demo server ($label build) on port $server_port, pid $server_pid"
+    local n
+    for n in $CHECK_NUMBERS; do
+        if ! stage_has_run "$n"; then
+            record SKIP "$label: make run-$n" "stage $n has no run-$n yet"
+            continue
+        fi
+        banner "$label: stage $n"
+        if PORT=$server_port run_make "$o" "$opt" "$@" "run-$n"; then
+            record PASS "$label: make run-$n"
+        else
+            record FAIL "$label: make run-$n"
+        fi
+    done
+    if stop_server; then
+        record PASS "$label: demo server stopped by SIGTERM, exit 0"
+    else
+        record FAIL "$label: demo server stopped by SIGTERM" "exit status $?, see $log"
+    fi
+}
+
+# --- AddressSanitizer + UndefinedBehaviorSanitizer --------------------------
+
+ASAN_O=build/asan/
+ASAN_OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all'
+
+# Reports go to files, not stderr: a report from a forked child, a server
+# or a program a test runs is caught even when nobody reads its stderr or
+# its exit status. Any file there means a failure.
+asan_reports_found() {
+    local reports
+    reports=$(ls "$ASAN_LOGS"/report.* 2>/dev/null)
+    [ -z "$reports" ] && return 1
+    echo "sanitizer reports ($ASAN_LOGS):"
+    for r in $reports; do
+        echo "--- $r"
+        head -n 30 "$r"
+    done
+    return 0
+}
+
+check_asan() {
+    banner "ASan+UBSan: build every stage and test into $ASAN_O"
+    ASAN_LOGS=$root/${ASAN_O}logs
+    rm -rf "$ASAN_LOGS"
+    mkdir -p "$ASAN_LOGS"
+    export ASAN_OPTIONS="detect_leaks=1:log_path=$ASAN_LOGS/report"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$ASAN_LOGS/report"
+    if ! run_make "$ASAN_O" "$ASAN_OPT" tests; then
+        record FAIL "asan: build"
+        return
+    fi
+    record PASS "asan: build"
+
+    banner "ASan+UBSan: the whole test suite"
+    local tests=() t
+    for t in $CHECK_TESTS; do tests+=("$ASAN_O$t"); done
+    if tests/run-all.sh "${tests[@]}" && ! asan_reports_found; then
+        record PASS "asan: make test" "${#tests[@]} test binaries"
+    else
+        record FAIL "asan: make test"
+    fi
+    rm -f "$ASAN_LOGS"/report.*
+
+    RUNS=20 run_stages asan "$ASAN_O" "$ASAN_OPT"
+    if asan_reports_found; then
+        record FAIL "asan: sanitizer reports from the stages" "$ASAN_LOGS"
+    fi
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+}
+
+# --- ThreadSanitizer: stage 02's race, and its fix ----------------------------
+
+TSAN_O=build/tsan/
+TSAN_OPT='-O1 -g -fsanitize=thread'
+
+check_tsan() {
+    banner "TSan: stage 02, the racy counter and the mutex"
+    local threads=${TSAN_O}02-threads/threads
+    if ! grep -qs "02-threads/threads" 02-threads/*.mk; then
+        record SKIP "tsan: stage 02" "not there yet"
+        return
+    fi
+    if ! run_make "$TSAN_O" "$TSAN_OPT" "$threads"; then
+        record FAIL "tsan: build stage 02"
+        return
+    fi
+    local out=${TSAN_O}race.log status
+    # The racy half: TSan must see the race, and then exits 66.
+    echo "+ $threads race"
+    RUNS=20 "$threads" race >"$out" 2>&1
+    status=$?
+    cat "$out"
+    if [ $status -eq 66 ] && grep -q 'WARNING: ThreadSanitizer: data race' "$out"; then
+        record PASS "tsan: the racy counter is reported" "exit 66, as expected"
+    else
+        record FAIL "tsan: the racy counter is reported" "exit $status, expected 66 and a data race report"
+    fi
+    # The mutex half: clean.
+    out=${TSAN_O}mutex.log
+    echo "+ $threads mutex"
+    RUNS=20 "$threads" mutex >"$out" 2>&1
+    status=$?
+    cat "$out"
+    if [ $status -eq 0 ] && ! grep -q 'ThreadSanitizer' "$out"; then
+        record PASS "tsan: the mutex version is clean"
+    else
+        record FAIL "tsan: the mutex version is clean" "exit $status"
+    fi
+}
+
+# --- valgrind memcheck ------------------------------------------------------
+
+VG_O=build/valgrind/
+VG_REAL=build/valgrind/real/
+VG_OPT='-O1 -g'
+
+# Puts a script in place of each program under build/valgrind/ that runs the
+# real one (built under build/valgrind/real/) through valgrind.sh.
+make_valgrind_wrappers() {
+    local b w
+    for b in $CHECK_BINS; do
+        w=$VG_O$b
+        mkdir -p "$(dirname "$w")"
+        printf '#!/bin/sh\n# made by tests/check/check.sh: %s under valgrind\nexec "%s" "%s" "$@"\n' \
+            "$b" "$root/tests/check/valgrind.sh" "$root/$VG_REAL$b" >"$w"
+        chmod +x "$w"
+    done
+}
+
+check_valgrind() {
+    banner "valgrind memcheck: every stage program"
+    if ! command -v valgrind >/dev/null; then
+        if [ "$(uname)" = Linux ]; then
+            record FAIL "valgrind" "not installed (hint: apt-get install valgrind)"
+        else
+            record SKIP "valgrind" "not available on $(uname)"
+        fi
+        return
+    fi
+    if ! run_make "$VG_REAL" "$VG_OPT" all; then
+        record FAIL "valgrind: build"
+        return
+    fi
+    make_valgrind_wrappers
+    export VALGRIND_LOGS=$root/${VG_O}logs
+    rm -rf "$VALGRIND_LOGS"
+    echo "Stage 02 runs its racy counter too, but valgrind runs one thread at a"
+    echo "time, so no increment is lost here: the race is TSan's to show."
+    # -o: the wrappers are up to date whatever their sources say.
+    local keep=() b
+    for b in $CHECK_BINS; do keep+=(-o "$VG_O$b"); done
+    RUNS=3 run_stages valgrind "$VG_O" "$VG_OPT" "${keep[@]}"
+
+    banner "valgrind: errors, leaks and descriptors left open"
+    if tests/check/valgrind-report.sh "$VALGRIND_LOGS"; then
+        record PASS "valgrind: no errors, no leaks, no descriptor left open"
+    else
+        record FAIL "valgrind: errors, leaks or descriptors left open" "logs in $VALGRIND_LOGS"
+    fi
+    local missing=()
+    for b in $CHECK_BINS; do
+        [ -s "$VALGRIND_LOGS/$(echo "$b" | tr / _).main" ] || missing+=("$b")
+    done
+    if ((${#missing[@]})); then
+        record FAIL "valgrind: every program ran" "no make run-NN ran ${missing[*]}"
+    else
+        record PASS "valgrind: every program ran" "$(printf '%s\n' $CHECK_BINS | wc -l | tr -d ' ') programs"
+    fi
+    unset VALGRIND_LOGS
+}
+
+started=$(date +%s)
+for step in $steps; do
+    case $step in
+    asan | tsan | valgrind) "check_$step" ;;
+    *)
+        echo "make check: no step \"$step\" (hint: CHECK='asan tsan valgrind', or leave CHECK unset for all)" >&2
+        exit 2
+        ;;
+    esac
+done
+
+banner "make check: summary ($(($(date +%s) - started)) s)"
+printf '%s\n' "${results[@]}"
+if [ $failed -ne 0 ]; then
+    echo "make check: FAILED"
+    exit 1
+fi
+echo "make check: all passed"
