@@ -23,77 +23,112 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
-/* Python: s.setblocking(False). */
-static void set_non_blocking(int fd)
+enum { RECV_SIZE = 1024 }; /* s.recv(1024) */
+static const char PAYLOAD[] = "Hello, world";
+
+/* Python: s.sendall(data). send() may take only part of the data: loop. */
+static void send_all(int s, const char *data, size_t size)
 {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+    while (size > 0) {
+        ssize_t sent = send(s, data, size, 0);
+        if (sent == -1 && errno == EINTR)
+            continue;
+        if (sent == -1)
+            die("send", "did the server stop? start it with `make server`");
+        data += sent;
+        size -= (size_t)sent;
+    }
+}
+
+/* Python: data = s.recv(1024); data.decode(). Stores what one recv()
+ * returns as a C string. Returns false, errno EAGAIN or EWOULDBLOCK, when
+ * the socket is non-blocking and nothing has arrived yet: the case Python
+ * raises BlockingIOError for. */
+static bool recv_text(int s, char *data, size_t size)
+{
+    ssize_t got;
+    while ((got = recv(s, data, size - 1, 0)) == -1 && errno == EINTR)
+        continue;
+    if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return false;
+    if (got == -1)
+        die("recv", "did the server stop? start it with `make server`");
+    if (got == 0) {
+        errno = 0;
+        die("the server closed the connection without answering",
+            "is it the demo server? start it with `make server`");
+    }
+    data[got] = '\0';
+    return true;
+}
+
+/* Python: s.setblocking(False). The socket's O_NONBLOCK flag, from now on
+ * read by every recv() and send() on it. */
+static void set_non_blocking(int s)
+{
+    int flags = fcntl(s, F_GETFL);
+    if (flags == -1 || fcntl(s, F_SETFL, flags | O_NONBLOCK) == -1)
         die("fcntl(O_NONBLOCK)", NULL);
 }
 
-/* Python: In [4] setup_non_blocking_socket(): connect, stop blocking, send
- * the payload (12 bytes fit in any socket buffer, so the send never waits).
- */
+/* Python (In [4], "Extracting socket setup for readability"): the first
+ * lines of In [3], given a name. */
 static int setup_non_blocking_socket(void)
 {
-    int fd = connect_to_server();
-    set_non_blocking(fd);
-    const char *payload = "Hello, world";
-    if (send(fd, payload, strlen(payload), 0) != (ssize_t)strlen(payload))
-        die("send", "did the server hang up?");
-    return fd;
+    int s = connect_to_server();
+    set_non_blocking(s);
+    send_all(s, PAYLOAD, strlen(PAYLOAD)); /* 12 bytes: always fit */
+    return s;
 }
 
-/* Python: r, _, _ = select.select([fd], [], [], 0); len(r) > 0.
- * A zero timeout: look whether data is waiting, never wait for it. */
-static bool is_readable(int fd)
+/* Python: r,_,_ = select.select([s.fileno()], [], [], 0); len(r) > 0.
+ * A zero timeout: the kernel answers at once, readable or not yet. */
+static bool ready_to_read(int s)
 {
-    if (fd >= FD_SETSIZE)
-        die("select", "descriptor too large for an fd_set");
+    if (s >= FD_SETSIZE) /* an fd_set is a bitmap of FD_SETSIZE bits */
+        die("select: descriptor too large for an fd_set",
+            "select() only takes descriptors below FD_SETSIZE, 1024");
     fd_set readable;
     FD_ZERO(&readable);
-    FD_SET(fd, &readable);
-    struct timeval zero = {0, 0};
-    int ready = select(fd + 1, &readable, NULL, NULL, &zero);
-    if (ready == -1 && errno != EINTR)
+    FD_SET(s, &readable);
+    struct timeval no_wait = {0, 0};
+    int ready = select(s + 1, &readable, NULL, NULL, &no_wait);
+    if (ready == -1)
         die("select", NULL);
     return ready > 0;
 }
 
-/* Python: s.recv(1024).decode(): what one recv returns, as a C string.
- * An empty string means the server closed the connection. */
-static char *receive(int fd, char *buf, size_t size)
-{
-    ssize_t n = recv(fd, buf, size - 1, 0);
-    if (n == -1)
-        die("recv", "did the server crash?");
-    buf[n] = '\0';
-    return buf;
-}
-
-/* Python: In [7] really_non_blocking_io(), a generator. Its frame holds the
- * socket and the buffer: both must still be there after every yield. */
+/* Python (In [7]): def really_non_blocking_io(), a generator. Stage 04's
+ * polling loop without its sleep: where 04 slept, this yields, and whoever
+ * steps it decides what to do with the time. Its frame holds the socket
+ * and the buffer (04's static data): both must outlive every yield. */
 typedef struct {
     Gen gen;
-    int fd;
-    char data[1024 + 1]; /* recv(1024), plus the C string's '\0' */
+    int s;
+    char data[RECV_SIZE + 1];
 } ReallyNonBlockingIo;
 
 static GenStatus really_non_blocking_io_step(Gen *g)
 {
     ReallyNonBlockingIo *f = (ReallyNonBlockingIo *)g;
     GEN_BEGIN(g);
-    f->fd = setup_non_blocking_socket();
-    while (!is_readable(f->fd))
-        YIELD(g, NULL); /* Python: a bare yield: "not yet, come back later" */
-    receive(f->fd, f->data, sizeof f->data);
-    close(f->fd);
+    f->s = setup_non_blocking_socket();
+
+    while (!ready_to_read(f->s))
+        YIELD(g, NULL); /* Python: a bare yield: "not yet, step me later" */
+
+    /* select() said the data is there: recv() cannot come back empty */
+    if (!recv_text(f->s, f->data, sizeof f->data))
+        die("recv after select", NULL);
+    close(f->s);
     GEN_RETURN(g, f->data); /* Python: return data.decode() */
     GEN_END(g);
 }
 
+/* Python: gen = really_non_blocking_io(). Makes the frame; runs nothing. */
 static Gen *really_non_blocking_io(ReallyNonBlockingIo *frame)
 {
     return gen_init(&frame->gen, really_non_blocking_io_step,
@@ -153,17 +188,19 @@ static NonBlockingSocket non_blocking_socket(void)
     return s;
 }
 
-/* Python: select.select([], [fd], [], 0)[1]: room to write right now? */
-static bool is_writable(int fd)
+/* Python: select.select([], [s.fileno()], [], 0)[1]: room to write now?
+ * Like ready_to_read, on the other set. */
+static bool ready_to_write(int s)
 {
-    if (fd >= FD_SETSIZE)
-        die("select", "descriptor too large for an fd_set");
+    if (s >= FD_SETSIZE) /* an fd_set is a bitmap of FD_SETSIZE bits */
+        die("select: descriptor too large for an fd_set",
+            "select() only takes descriptors below FD_SETSIZE, 1024");
     fd_set writable;
     FD_ZERO(&writable);
-    FD_SET(fd, &writable);
-    struct timeval zero = {0, 0};
-    int ready = select(fd + 1, NULL, &writable, NULL, &zero);
-    if (ready == -1 && errno != EINTR)
+    FD_SET(s, &writable);
+    struct timeval no_wait = {0, 0};
+    int ready = select(s + 1, NULL, &writable, NULL, &no_wait);
+    if (ready == -1)
         die("select", NULL);
     return ready > 0;
 }
@@ -181,7 +218,7 @@ static GenStatus sendall_step(Gen *g)
     SendAll *f = (SendAll *)g;
     GEN_BEGIN(g);
     while (f->sent < f->size) {
-        while (!is_writable(f->s->fd))
+        while (!ready_to_write(f->s->fd))
             YIELD(g, NULL);
         ssize_t n = send(f->s->fd, f->value + f->sent, f->size - f->sent, 0);
         if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
@@ -204,16 +241,18 @@ typedef struct {
     Gen gen;
     NonBlockingSocket *s; /* self */
     size_t amount;
-    char data[1024 + 1]; /* recv(1024), plus the C string's '\0' */
+    char data[RECV_SIZE + 1]; /* recv(1024), plus the C string's '\0' */
 } Recv;
 
 static GenStatus recv_step(Gen *g)
 {
     Recv *f = (Recv *)g;
     GEN_BEGIN(g);
-    while (!is_readable(f->s->fd))
+    while (!ready_to_read(f->s->fd))
         YIELD(g, NULL);
-    GEN_RETURN(g, receive(f->s->fd, f->data, f->amount + 1));
+    if (!recv_text(f->s->fd, f->data, f->amount + 1))
+        die("recv after select", NULL);
+    GEN_RETURN(g, f->data);
     GEN_END(g);
 }
 
@@ -221,7 +260,7 @@ static GenStatus recv_step(Gen *g)
 static Gen *socket_recv(Recv *frame, NonBlockingSocket *s, size_t amount)
 {
     frame->s = s;
-    frame->amount = amount < sizeof frame->data ? amount : 1024;
+    frame->amount = amount < RECV_SIZE ? amount : RECV_SIZE;
     return gen_init(&frame->gen, recv_step, "recv");
 }
 
