@@ -7,3 +7,7 @@ $(O)03-blocking-io/server: 03-blocking-io/server.c 03-blocking-io/talk.c 03-bloc
 $(O)03-blocking-io/blocking_io: 03-blocking-io/blocking_io.c 03-blocking-io/talk.c 03-blocking-io/talk.h
 run-03: $(O)03-blocking-io/blocking_io $(SERVER)
 	$(WITH_SERVER) $(O)03-blocking-io/blocking_io
+TESTS += $(O)tests/bin/test_03_server $(O)tests/bin/test_03_blocking_io
+$(O)tests/bin/test_03_server: tests/test_03_server.c 03-blocking-io/talk.c
+$(O)tests/bin/test_03_server: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
+$(O)tests/bin/test_03_blocking_io: tests/test_03_blocking_io.c 03-blocking-io/talk.c

@@ -4,3 +4,5 @@ BINS += $(O)04-select/select
 $(O)04-select/select: 04-select/select.c 04-select/talk.c 04-select/talk.h
 run-04: $(O)04-select/select $(SERVER)
 	$(WITH_SERVER) $(O)04-select/select
+TESTS += $(O)tests/bin/test_04_select
+$(O)tests/bin/test_04_select: tests/test_04_select.c 04-select/talk.c

@@ -1,0 +1,286 @@
+/*
+ * test_03_server.c - the demo server: it echoes the exact bytes after one
+ * delay (not before), answers 100 clients at once in about one delay, keeps
+ * serving when clients hang up early or send more than one buffer, refuses
+ * a port in use with a hint, and stops on SIGTERM or SIGINT with exit 0.
+ * And with-server.sh, which every `make NN` runs its client through.
+ *
+ * Each test starts its own server on a free port (PORT=0) at TIME_SCALE=0.05
+ * (a 0.1 s delay) and stops it by its PID in .fini, also when it fails.
+ */
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+#include "../03-blocking-io/server.c"
+
+#include <sys/wait.h>
+
+#ifndef SOURCE_DIR
+#define SOURCE_DIR "."
+#endif
+
+static const double SCALED_DELAY = 2.0 * 0.05;
+static Server server;
+
+static void start_server(void)
+{
+    const char *argv[] = {bin("03-blocking-io/server"), NULL};
+    const char *env[] = {"TIME_SCALE=0.05", NULL};
+    server = server_start(argv, env);
+}
+
+static void stop_server(void)
+{
+    server_stop(&server);
+}
+
+TestSuite(server, .init = start_server, .fini = stop_server, .timeout = 20);
+
+/* Reads exactly size bytes within timeout seconds; returns how many came. */
+static size_t read_exactly(int fd, char *buffer, size_t size, double timeout)
+{
+    size_t got = 0;
+    double deadline = monotonic_now() + timeout;
+    while (got < size) {
+        int left_ms = (int)((deadline - monotonic_now()) * 1000);
+        struct pollfd p = {fd, POLLIN, 0};
+        if (left_ms <= 0 || poll(&p, 1, left_ms) != 1)
+            break;
+        ssize_t n = recv(fd, buffer + got, size - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    return got;
+}
+
+static bool readable_within(int fd, double seconds)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    return poll(&p, 1, (int)(seconds * 1000)) == 1;
+}
+
+static int connect_to(const Server *s)
+{
+    int fd = tcp_connect(s->port);
+    cr_assert(fd >= 0, "cannot connect to the server on port %d", s->port);
+    return fd;
+}
+
+Test(server, echoes_the_exact_bytes_after_one_delay_not_before)
+{
+    char sent[256], back[256];
+    for (int i = 0; i < 256; i++)
+        sent[i] = (char)i; /* every byte value, NUL included */
+    int fd = connect_to(&server);
+    double start = monotonic_now();
+    cr_assert(send_all(fd, sent, sizeof sent));
+    cr_assert_not(readable_within(fd, SCALED_DELAY / 2),
+                  "the answer came before the delay");
+    cr_assert_eq(read_exactly(fd, back, sizeof back, 2), sizeof back);
+    double took = monotonic_now() - start;
+    cr_assert(memcmp(sent, back, sizeof sent) == 0, "bytes changed on the way");
+    cr_assert(took >= SCALED_DELAY * 0.95, "answered after %.3f s", took);
+    close(fd);
+}
+
+Test(server, answers_every_message_of_a_connection)
+{
+    int fd = connect_to(&server);
+    for (int i = 0; i < 3; i++) {
+        char back[16] = "";
+        cr_assert(send_all(fd, "Hello, world", 12));
+        cr_assert_eq(read_exactly(fd, back, 12, 2), 12, "answer %d", i + 1);
+        cr_assert_str_eq(back, "Hello, world");
+    }
+    close(fd);
+}
+
+Test(server, answers_100_clients_at_once_in_about_one_delay)
+{
+    enum { CLIENTS = 100 };
+    int fds[CLIENTS];
+    double start = monotonic_now();
+    for (int i = 0; i < CLIENTS; i++) {
+        char message[16];
+        fds[i] = connect_to(&server);
+        int len = snprintf(message, sizeof message, "client %d", i);
+        cr_assert(send_all(fds[i], message, (size_t)len));
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        char expected[16], back[16] = "";
+        int len = snprintf(expected, sizeof expected, "client %d", i);
+        cr_assert_eq(read_exactly(fds[i], back, (size_t)len, 5), (size_t)len);
+        cr_assert_str_eq(back, expected);
+        close(fds[i]);
+    }
+    /* One after another would take 100 delays (10 s); at once, about one. */
+    double took = monotonic_now() - start;
+    cr_assert(took < 10 * SCALED_DELAY, "100 clients took %.2f s", took);
+}
+
+Test(server, echoes_a_message_larger_than_its_buffer_in_chunks)
+{
+    enum { SIZE = 3 * BUFFER_SIZE - 100 };
+    static char sent[SIZE], back[SIZE];
+    for (int i = 0; i < SIZE; i++)
+        sent[i] = (char)('a' + i % 26);
+    int fd = connect_to(&server);
+    double start = monotonic_now();
+    cr_assert(send_all(fd, sent, SIZE));
+    cr_assert_eq(read_exactly(fd, back, SIZE, 5), SIZE);
+    cr_assert(memcmp(sent, back, SIZE) == 0);
+    double took = monotonic_now() - start;
+    /* At least three recv(1024)s, each answered one delay later. */
+    cr_assert(took >= 3 * SCALED_DELAY * 0.95, "took only %.3f s", took);
+    close(fd);
+}
+
+/* Closes fd with a TCP reset (SO_LINGER 0) instead of a polite FIN. */
+static void reset(int fd)
+{
+    struct linger now = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+    close(fd);
+}
+
+Test(server, keeps_serving_after_clients_hang_up_early)
+{
+    int polite = connect_to(&server), rude = connect_to(&server);
+    int mute = connect_to(&server), silent = connect_to(&server);
+    send_all(polite, "bye", 3);
+    send_all(rude, "bye", 3);
+    close(polite); /* gone before its answer: the server's send gets EPIPE */
+    reset(rude);   /* gone with a reset: ECONNRESET */
+    close(mute);   /* sent nothing at all */
+    nanosleep(&(struct timespec){.tv_nsec = 150000000}, NULL); /* > delay */
+
+    int fd = connect_to(&server);
+    char back[16] = "";
+    cr_assert(send_all(fd, "still there?", 12));
+    cr_assert_eq(read_exactly(fd, back, 12, 2), 12, "the server stopped");
+    cr_assert_str_eq(back, "still there?");
+    close(fd);
+    close(silent); /* it stayed silent all along, and blocked nobody */
+    int status = server_stop(&server);
+    cr_assert_eq(status, 0, "the server died (status %d)", status);
+}
+
+static void expect_clean_stop(int signo)
+{
+    int silent = connect_to(&server), waiting = connect_to(&server);
+    send_all(waiting, "Hello, world", 12);
+    double start = monotonic_now();
+    kill(server.pid, signo);
+    int raw = 0;
+    cr_assert_eq(waitpid(server.pid, &raw, 0), server.pid);
+    server.pid = 0; /* reaped: nothing left for .fini */
+    close(server.err_fd);
+    server.err_fd = -1;
+    double took = monotonic_now() - start;
+    cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "exit status %d", raw);
+    cr_assert(took < 1.0, "stopping took %.2f s", took);
+    char byte;
+    cr_assert_eq(recv(silent, &byte, 1, 0), 0, "the connection stayed open");
+    cr_assert_eq(tcp_connect(server.port), -1, "something still listens");
+    close(silent);
+    close(waiting);
+}
+
+Test(server, stops_on_sigterm_closing_its_connections_with_exit_0)
+{
+    expect_clean_stop(SIGTERM);
+}
+
+Test(server, stops_on_sigint_closing_its_connections_with_exit_0)
+{
+    expect_clean_stop(SIGINT);
+}
+
+Test(server, refuses_a_port_in_use_with_a_hint)
+{
+    char port[32];
+    snprintf(port, sizeof port, "PORT=%d", server.port);
+    const char *argv[] = {bin("03-blocking-io/server"), NULL};
+    const char *env[] = {port, NULL};
+    Run run = run_program(argv, env, 5);
+    cr_assert_eq(run.status, 1, "exit status %d", run.status);
+    cr_assert(strstr(run.err, "Address already in use"), "%s", run.err);
+    cr_assert(strstr(run.err, "choose another port"), "%s", run.err);
+    cr_assert(strchr(run.err, '\n') == run.err + strlen(run.err) - 1,
+              "not one line: %s", run.err);
+    run_free(&run);
+}
+
+Test(server, help_prints_usage_and_a_bad_argument_fails)
+{
+    const char *help[] = {bin("03-blocking-io/server"), "--help", NULL};
+    Run run = run_program(help, NULL, 5);
+    cr_assert_eq(run.status, 0);
+    cr_assert(strstr(run.out, "usage: server"), "%s", run.out);
+    run_free(&run);
+    const char *bad[] = {bin("03-blocking-io/server"), "--bogus", NULL};
+    run = run_program(bad, NULL, 5);
+    cr_assert_eq(run.status, 2);
+    cr_assert(strstr(run.err, "--help"), "%s", run.err);
+    run_free(&run);
+}
+
+/* --- the stop latch, unit-tested inside this process ------------------- */
+
+Test(stop_latch, sleeps_on_time_and_wakes_at_once_when_set)
+{
+    cr_assert_eq(pipe(stop_pipe), 0);
+    double start = monotonic_now();
+    cr_assert_not(sleep_unless_stopped(0.05));
+    double took = monotonic_now() - start;
+    cr_assert(took >= 0.05 && took < 0.1, "slept %.6f s", took);
+
+    cr_assert_eq(write(stop_pipe[1], "x", 1), 1); /* what the handler does */
+    start = monotonic_now();
+    cr_assert(sleep_unless_stopped(10));
+    cr_assert(monotonic_now() - start < 0.1, "the latch did not wake it");
+    cr_assert(sleep_unless_stopped(10), "a latch stays set");
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
+}
+
+/* --- with-server.sh ----------------------------------------------------- */
+
+Test(with_server, starts_a_server_runs_the_command_and_stops_the_server)
+{
+    /* PORT=0: the script's server picks a port and hands it to the command,
+     * which prints it and fails on purpose. */
+    const char *argv[] = {SOURCE_DIR "/03-blocking-io/with-server.sh",
+                          bin("03-blocking-io/server"),
+                          "/bin/sh",
+                          "-c",
+                          "echo \"$PORT\"; exit 7",
+                          NULL};
+    const char *env[] = {"PORT=0", "TIME_SCALE=0.05", NULL};
+    Run run = run_program(argv, env, 10);
+    cr_assert_eq(run.status, 7, "the command's status; stderr: %s", run.err);
+    int port = atoi(run.out);
+    cr_assert(port > 0, "the command did not get PORT: %s", run.out);
+    cr_assert_eq(tcp_connect(port), -1, "the server was left running");
+    run_free(&run);
+}
+
+Test(with_server, uses_the_server_already_listening, .init = start_server,
+     .fini = stop_server)
+{
+    const char *argv[] = {SOURCE_DIR "/03-blocking-io/with-server.sh",
+                          bin("03-blocking-io/server"),
+                          "/bin/sh",
+                          "-c",
+                          "echo \"$PORT\"",
+                          NULL};
+    const char *env[] = {port_env(&server), NULL};
+    Run run = run_program(argv, env, 10);
+    cr_assert_eq(run.status, 0, "%s", run.err);
+    cr_assert_eq(atoi(run.out), server.port);
+    run_free(&run);
+    int fd = connect_to(&server);
+    close(fd); /* ours is still there: the script did not stop it */
+}
