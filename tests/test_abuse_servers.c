@@ -285,22 +285,34 @@ static void expect_server_recovered(const Target *t, const char *after)
 
 /* --- the abuse ----------------------------------------------------------- */
 
-/* 1,000 clients connect, some send a little, some more than one read
- * buffer, and each resets at its own random moment within three answer
- * delays: before, during or after its answer. */
+/* 1,000 clients connect; a quarter send nothing, a quarter a little, a
+ * quarter more than one read buffer, a quarter 64 KiB (as much as the
+ * kernel takes at once: the server is then in the middle of sending back
+ * when the reset comes, and a second send after it would raise SIGPIPE);
+ * each resets at its own random moment within three answer delays: before,
+ * during or after its answer. */
 static void reset_at_random_moments(const Target *t)
 {
     static int fds[RESET_CLIENTS];
     static double reset_at[RESET_CLIENTS];
     double window = 3 * t->delay + 0.05;
-    static char payload[3000];
+    static char payload[64 * 1024];
     memset(payload, 'r', sizeof payload);
     int open = 0;
     for (int i = 0; i < RESET_CLIENTS; i++) {
         fds[i] = connect_or_fail();
-        unsigned kind = random_below(3);
-        if (kind > 0)
-            send_all(fds[i], payload, kind == 1 ? 10 : sizeof payload);
+        switch (random_below(4)) {
+        case 0:
+            break;
+        case 1:
+            send_all(fds[i], payload, 10);
+            break;
+        case 2:
+            send_all(fds[i], payload, 3000);
+            break;
+        default: /* never block the test: what fits, and no more */
+            send(fds[i], payload, sizeof payload, MSG_DONTWAIT);
+        }
         reset_at[i] = now() + window * random_below(1000) / 1000.0;
         open++;
         /* Reset the ones whose moment has come, while others connect. */
