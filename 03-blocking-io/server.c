@@ -90,10 +90,9 @@ static void install_stop_handlers(void)
     fcntl(stop_pipe[1], F_SETFL, O_NONBLOCK);
     fcntl(stop_pipe[0], F_SETFD, FD_CLOEXEC);
     fcntl(stop_pipe[1], F_SETFD, FD_CLOEXEC);
-    /* SA_RESTART: a blocking recv() or send() interrupted by the signal
-     * resumes instead of failing with EINTR. */
-    struct sigaction action = {.sa_handler = on_stop_signal,
-                               .sa_flags = SA_RESTART};
+    /* Only main receives them (connection threads block them), so only
+     * main's poll() is ever interrupted: no SA_RESTART needed. */
+    struct sigaction action = {.sa_handler = on_stop_signal};
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
@@ -187,13 +186,6 @@ static void forget(Connection *c)
 
 static void *connection_thread(void *arg)
 {
-    /* Signals go to main (or whichever thread): this one only blocks. */
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-
     Connection *c = arg;
     echo_slowly(c->fd);
     forget(c);
@@ -216,9 +208,17 @@ static Connection *remember(int fd)
 }
 
 /* Detached, small-stack threads: nobody joins them one by one; main counts
- * them out instead (open_count). */
+ * them out instead (open_count). A new thread inherits its creator's signal
+ * mask: create it with SIGINT and SIGTERM blocked, so they always go to
+ * main, and no recv() or send() in a connection thread sees EINTR. */
 static bool start_thread(Connection *c)
 {
+    sigset_t stop_signals, old_mask;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -231,6 +231,7 @@ static bool start_thread(Connection *c)
     pthread_t thread;
     int failed = pthread_create(&thread, &attr, connection_thread, c);
     pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     return !failed;
 }
 
