@@ -19,17 +19,226 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
-/* coro.h's YIELD_FROM sets the resume point and falls into its own case
- * label: that fall-through is the whole trick, but gcc -Wextra flags it. */
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+enum { RECV_SIZE = 1024 }; /* s.recv(1024) */
+/* Python: data = s.recv(1024); data.decode(). Stores what one recv()
+ * returns as a C string. Returns false, errno EAGAIN or EWOULDBLOCK, when
+ * the socket is non-blocking and nothing has arrived yet: the case Python
+ * raises BlockingIOError for. */
+static bool recv_text(int s, char *data, size_t size)
+{
+    ssize_t got;
+    while ((got = recv(s, data, size - 1, 0)) == -1 && errno == EINTR)
+        continue;
+    if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return false;
+    if (got == -1)
+        die("recv", "did the server stop? start it with `make server`");
+    if (got == 0) {
+        errno = 0;
+        die("the server closed the connection without answering",
+            "is it the demo server? start it with `make server`");
+    }
+    data[got] = '\0';
+    return true;
+}
+
+/* Python: s.setblocking(False). The socket's O_NONBLOCK flag, from now on
+ * read by every recv() and send() on it. */
+static void set_non_blocking(int s)
+{
+    int flags = fcntl(s, F_GETFL);
+    if (flags == -1 || fcntl(s, F_SETFL, flags | O_NONBLOCK) == -1)
+        die("fcntl(O_NONBLOCK)", NULL);
+}
+
+/* Python: r,_,_ = select.select([s.fileno()], [], [], 0); len(r) > 0.
+ * A zero timeout: the kernel answers at once, readable or not yet. */
+static bool ready_to_read(int s)
+{
+    if (s >= FD_SETSIZE) /* an fd_set is a bitmap of FD_SETSIZE bits */
+        die("select: descriptor too large for an fd_set",
+            "select() only takes descriptors below FD_SETSIZE, 1024");
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(s, &readable);
+    struct timeval no_wait = {0, 0};
+    int ready = select(s + 1, &readable, NULL, NULL, &no_wait);
+    if (ready == -1)
+        die("select", NULL);
+    return ready > 0;
+}
+
+/* Python: In [12] class NonBlockingSocket. Its sendall and recv are
+ * generators: calling one makes a frame and runs nothing. C has no garbage
+ * collector, so the caller says where that frame lives, most often inside
+ * its own frame, which is why a resume never allocates. */
+typedef struct {
+    int fd;
+} NonBlockingSocket;
+
+/* Python: NonBlockingSocket(): connect, then setblocking(False). */
+static NonBlockingSocket non_blocking_socket(void)
+{
+    NonBlockingSocket s = {.fd = connect_to_server()};
+    set_non_blocking(s.fd);
+    return s;
+}
+
+/* Python: select.select([], [s.fileno()], [], 0)[1]: room to write now?
+ * Like ready_to_read, on the other set. */
+static bool ready_to_write(int s)
+{
+    if (s >= FD_SETSIZE) /* an fd_set is a bitmap of FD_SETSIZE bits */
+        die("select: descriptor too large for an fd_set",
+            "select() only takes descriptors below FD_SETSIZE, 1024");
+    fd_set writable;
+    FD_ZERO(&writable);
+    FD_SET(s, &writable);
+    struct timeval no_wait = {0, 0};
+    int ready = select(s + 1, NULL, &writable, NULL, &no_wait);
+    if (ready == -1)
+        die("select", NULL);
+    return ready > 0;
+}
+
+/* The frame of s.sendall(value). */
+typedef struct {
+    Gen gen;
+    NonBlockingSocket *s; /* self */
+    const char *value;
+    size_t size, sent; /* a send that takes only part resumes at `sent` */
+} SendAll;
+
+static GenStatus sendall_step(Gen *g)
+{
+    SendAll *f = (SendAll *)g;
+    GEN_BEGIN(g);
+    while (f->sent < f->size) {
+        while (!ready_to_write(f->s->fd))
+            YIELD(g, NULL);
+        ssize_t n = send(f->s->fd, f->value + f->sent, f->size - f->sent, 0);
+        if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
+            die("send", "did the server hang up?");
+        f->sent += n > 0 ? (size_t)n : 0;
+    }
+    GEN_END(g); /* Python: return self.socket.sendall(value), that is None */
+}
+
+/* Python: s.sendall(value). Makes the generator; sends nothing yet. */
+static Gen *socket_sendall(SendAll *frame, NonBlockingSocket *s,
+                           const char *value)
+{
+    *frame = (SendAll){.s = s, .value = value, .size = strlen(value)};
+    return gen_init(&frame->gen, sendall_step, "sendall");
+}
+
+/* The frame of s.recv(amount). The bytes received live in it. */
+typedef struct {
+    Gen gen;
+    NonBlockingSocket *s; /* self */
+    size_t amount;
+    char data[RECV_SIZE + 1]; /* recv(1024), plus the C string's '\0' */
+} Recv;
+
+static GenStatus recv_step(Gen *g)
+{
+    Recv *f = (Recv *)g;
+    GEN_BEGIN(g);
+    while (!ready_to_read(f->s->fd))
+        YIELD(g, NULL);
+    if (!recv_text(f->s->fd, f->data, f->amount + 1))
+        die("recv after select", NULL);
+    GEN_RETURN(g, f->data);
+    GEN_END(g);
+}
+
+/* Python: s.recv(amount), at most 1024 bytes: what the frame holds. */
+static Gen *socket_recv(Recv *frame, NonBlockingSocket *s, size_t amount)
+{
+    frame->s = s;
+    frame->amount = amount < RECV_SIZE ? amount : RECV_SIZE;
+    return gen_init(&frame->gen, recv_step, "recv");
+}
+
+/* Python: s.close(). A plain function: closing never has to wait. */
+static void socket_close(NonBlockingSocket *s)
+{
+    close(s->fd);
+    s->fd = -1;
+}
+
+/* Python: In [16], the same with `yield from`: YIELD_FROM writes the loop
+ * of In [15] for us, and puts the child's return value in a frame field.
+ * The child's frame is made first (Python: s.sendall(...) makes the
+ * generator), then YIELD_FROM drives it (Python: yield from drives it). */
+typedef struct {
+    Gen gen;
+    NonBlockingSocket s;
+    SendAll sendall;
+    Recv recv;
+    void *none; /* what `yield from s.sendall(...)` gives: None */
+    char *data; /* data = yield from s.recv(1024) */
+} ReallyReallyNonBlockingIo;
+
+static GenStatus really_really_non_blocking_io_step(Gen *g)
+{
+    ReallyReallyNonBlockingIo *f = (ReallyReallyNonBlockingIo *)g;
+    GEN_BEGIN(g);
+    f->s = non_blocking_socket();
+    socket_sendall(&f->sendall, &f->s, "Hello world");
+    YIELD_FROM(g, &f->sendall.gen, f->none);
+    socket_recv(&f->recv, &f->s, 1024);
+    YIELD_FROM(g, &f->recv.gen, f->data);
+    socket_close(&f->s);
+    GEN_RETURN(g, f->data);
+    GEN_END(g);
+}
+
+static Gen *really_really_non_blocking_io(ReallyReallyNonBlockingIo *frame)
+{
+    return gen_init(&frame->gen, really_really_non_blocking_io_step,
+                    "really_really_non_blocking_io");
+}
+
+/* Python: In [18] make_awaitable's class Awaitable. It holds any generator
+ * and drives it with yield from: that is its __await__. Whoever awaits it
+ * (AWAIT) or runs it (run_until_complete) sees one Gen, a step function and
+ * a frame, and never needs to know what is inside. */
+typedef struct {
+    Gen gen;    /* __await__: the generator the awaiter steps */
+    Gen *inner; /* self._gen */
+    void *ret;
+} Awaitable;
+
+static GenStatus awaitable_await_step(Gen *g)
+{
+    Awaitable *self = (Awaitable *)g;
+    GEN_BEGIN(g);
+    YIELD_FROM(g, self->inner, self->ret); /* ret = yield from self._gen */
+    GEN_RETURN(g, self->ret);
+    GEN_END(g);
+}
+
+/* Python: make_awaitable(f)(*args) == Awaitable(f(*args)). C has no
+ * closures, so we wrap the generator f(*args) already made. */
+static Gen *make_awaitable(Awaitable *frame, Gen *gen)
+{
+    frame->inner = gen;
+    return gen_init(&frame->gen, awaitable_await_step, gen->name); /* @wraps */
+}
+
+/* ------------------------------------------------------------------ */
+/* From stage 07 on: a loop that runs many tasks, taking turns.       */
 
 /* Python values, in C: a result is a C string, or NULL for None. */
 static const char *show(const void *value)
@@ -65,17 +274,18 @@ static GenStatus raise_exception(Gen *g, const char *exception)
 }
 
 /* ------------------------------------------------------------------ */
-/* In [19]: asleep(s), a coroutine that polls the clock.               */
+/* In [19]: @make_awaitable def asleep(s), a coroutine that polls the  */
+/* clock.                                                              */
 
 typedef struct {
     Gen gen;
     double seconds;
     double deadline; /* Python: target, fixed when the body first runs */
-} Asleep;
+} AsleepBody;
 
 static GenStatus asleep_step(Gen *g)
 {
-    Asleep *f = (Asleep *)g;
+    AsleepBody *f = (AsleepBody *)g;
     GEN_BEGIN(g);
     f->deadline = monotonic_now() + f->seconds * time_scale();
     while (monotonic_now() < f->deadline)
@@ -83,14 +293,21 @@ static GenStatus asleep_step(Gen *g)
     GEN_END(g);
 }
 
+/* The generator and the Awaitable that @make_awaitable wraps it in. */
+typedef struct {
+    AsleepBody body;
+    Awaitable awaitable;
+} Asleep;
+
 /* Python: asleep(2) makes the coroutine and runs nothing; `await` drives it.
  * In C that is two lines: asleep(&f->sleep, 2) fills in the child's frame,
- * then AWAIT(g, &f->sleep.gen, ...) steps it. (AWAIT re-reads its argument
- * on every resume, so the child must be made before, not inside, AWAIT.) */
+ * then AWAIT(g, &f->sleep.awaitable.gen, ...) steps it. (AWAIT re-reads its
+ * argument on every resume: make the child before AWAIT, not inside it.) */
 static Gen *asleep(Asleep *frame, double seconds)
 {
-    frame->seconds = seconds;
-    return gen_init(&frame->gen, asleep_step, "asleep");
+    frame->body.seconds = seconds;
+    gen_init(&frame->body.gen, asleep_step, "asleep");
+    return make_awaitable(&frame->awaitable, &frame->body.gen);
 }
 
 /* ------------------------------------------------------------------ */
@@ -425,7 +642,7 @@ static GenStatus awaitable_io_step(Gen *g)
     AwaitableIo *f = (AwaitableIo *)g;
     GEN_BEGIN(g);
     asleep(&f->sleep, 2); /* Python: await asleep(2) */
-    AWAIT(g, &f->sleep.gen, f->slept);
+    AWAIT(g, &f->sleep.awaitable.gen, f->slept);
     snprintf(f->text, sizeof f->text, "Hello world %d", f->n);
     GEN_RETURN(g, f->text);
     GEN_END(g);
@@ -474,7 +691,7 @@ static GenStatus run_subtask_step(Gen *g)
     RunSubtask *f = (RunSubtask *)g;
     GEN_BEGIN(g);
     asleep(&f->sleep, 1); /* Python: await asleep(1) */
-    AWAIT(g, &f->sleep.gen, f->slept);
+    AWAIT(g, &f->sleep.awaitable.gen, f->slept);
     GEN_END(g);
 }
 
@@ -500,7 +717,7 @@ static GenStatus background_task_step(Gen *g)
     BackgroundTask *f = (BackgroundTask *)g;
     GEN_BEGIN(g);
     asleep(&f->sleep, 2); /* Python: await asleep(2) */
-    AWAIT(g, &f->sleep.gen, f->slept);
+    AWAIT(g, &f->sleep.awaitable.gen, f->slept);
     if (f->announce)
         printf("finished background task\n");
     GEN_END(g);
@@ -529,7 +746,7 @@ static GenStatus lonely_parent_task_step(Gen *g)
     loop_create_task(f->loop, background_task(&f->background, true),
                      "background_task");
     asleep(&f->sleep, 1); /* Python: await asleep(1) */
-    AWAIT(g, &f->sleep.gen, f->slept);
+    AWAIT(g, &f->sleep.awaitable.gen, f->slept);
     GEN_END(g);
 }
 
@@ -559,7 +776,7 @@ static GenStatus parent_task_step(Gen *g)
     f->task2 = loop_create_task(
         f->loop, background_task(&f->background2, false), "task2");
     asleep(&f->sleep, 1); /* Python: await asleep(1) */
-    AWAIT(g, &f->sleep.gen, f->slept);
+    AWAIT(g, &f->sleep.awaitable.gen, f->slept);
     printf("finished main task\n");
     future_await(&f->await1, &f->task1->future); /* Python: await task1 */
     AWAIT(g, &f->await1.gen, f->result1);
@@ -575,110 +792,21 @@ static Gen *parent_task(ParentTask *frame, Loop *l)
 }
 
 /* ------------------------------------------------------------------ */
-/* "Actual event loop": awaitable_non_blocking_io, the executor's      */
-/* socket coroutines of stage 06, now run as tasks of the loop.        */
+/* "Actual event loop": awaitable_non_blocking_io, stage 06's socket   */
+/* coroutine behind make_awaitable, now run as a task of the loop.     */
 
-/* Python: select.select(...)[i] with a zero timeout: ready right now? */
-static bool is_ready(int fd, bool for_writing)
-{
-    if (fd >= FD_SETSIZE) {
-        errno = 0;
-        die("select", "descriptor too large for an fd_set");
-    }
-    fd_set fds;
-    FD_ZERO(&fds);
-    FD_SET(fd, &fds);
-    struct timeval zero = {0, 0};
-    int ready = select(fd + 1, for_writing ? NULL : &fds,
-                       for_writing ? &fds : NULL, NULL, &zero);
-    if (ready == -1 && errno != EINTR)
-        die("select", NULL);
-    return ready > 0;
-}
-
-/* Python: s.setblocking(False). */
-static void set_non_blocking(int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-    if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-        die("fcntl(O_NONBLOCK)", NULL);
-}
-
-/* Python: NonBlockingSocket.sendall(value) and .recv(amount): yield until
- * select() says the socket is ready, then do the call, which won't block. */
+/* Python: awaitable_non_blocking_io = make_awaitable(
+ *             really_really_non_blocking_io)
+ * The generator and its Awaitable, in one frame. */
 typedef struct {
-    Gen gen;
-    int fd;
-    char *buf;
-    size_t len;
-} SocketOp;
-
-static GenStatus sendall_step(Gen *g)
-{
-    SocketOp *f = (SocketOp *)g;
-    GEN_BEGIN(g);
-    while (!is_ready(f->fd, true))
-        YIELD(g, NULL);
-    if (send(f->fd, f->buf, f->len, 0) != (ssize_t)f->len)
-        die("send", "did the server hang up?");
-    GEN_END(g);
-}
-
-static GenStatus recv_step(Gen *g)
-{
-    SocketOp *f = (SocketOp *)g;
-    GEN_BEGIN(g);
-    while (!is_ready(f->fd, false))
-        YIELD(g, NULL);
-    ssize_t n = recv(f->fd, f->buf, f->len - 1, 0);
-    if (n == -1)
-        die("recv", "did the server crash?");
-    f->buf[n] = '\0';
-    GEN_RETURN(g, f->buf);
-    GEN_END(g);
-}
-
-static Gen *socket_op(SocketOp *frame, GenStatus (*step)(Gen *), int fd,
-                      char *buf, size_t len, const char *name)
-{
-    *frame = (SocketOp){.fd = fd, .buf = buf, .len = len};
-    return gen_init(&frame->gen, step, name);
-}
-
-/* Python: In [16] really_really_non_blocking_io, wrapped by make_awaitable
- * (In [18]) into awaitable_non_blocking_io. */
-typedef struct {
-    Gen gen;
-    int fd;
-    SocketOp op;
-    char payload[16];
-    void *sent;
-    char *data;
-    char buf[1024 + 1];
+    ReallyReallyNonBlockingIo io;
+    Awaitable awaitable;
 } AwaitableNonBlockingIo;
-
-static GenStatus awaitable_non_blocking_io_step(Gen *g)
-{
-    AwaitableNonBlockingIo *f = (AwaitableNonBlockingIo *)g;
-    GEN_BEGIN(g);
-    f->fd = connect_to_server(); /* Python: s = NonBlockingSocket() */
-    set_non_blocking(f->fd);
-    snprintf(f->payload, sizeof f->payload, "Hello world");
-    socket_op(&f->op, sendall_step, f->fd, f->payload, strlen(f->payload),
-              "sendall"); /* Python: yield from s.sendall(...) */
-    AWAIT(g, &f->op.gen, f->sent);
-    socket_op(&f->op, recv_step, f->fd, f->buf, sizeof f->buf,
-              "recv"); /* Python: data = yield from s.recv(1024) */
-    AWAIT(g, &f->op.gen, f->data);
-    close(f->fd);
-    GEN_RETURN(g, f->data);
-    GEN_END(g);
-}
 
 static Gen *awaitable_non_blocking_io(AwaitableNonBlockingIo *frame)
 {
-    return gen_init(&frame->gen, awaitable_non_blocking_io_step,
-                    "awaitable_non_blocking_io");
+    return make_awaitable(&frame->awaitable,
+                          really_really_non_blocking_io(&frame->io));
 }
 
 /* ------------------------------------------------------------------ */
@@ -817,6 +945,9 @@ static const struct {
 int main(int argc, char **argv)
 {
     talk_init(argv);
+    /* A server that hangs up makes send() fail with EPIPE, which we report,
+     * instead of a SIGPIPE that would kill us without a word. */
+    signal(SIGPIPE, SIG_IGN);
     bool found = false;
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         if (argc > 1 && strcmp(argv[1], cells[i].name) != 0)

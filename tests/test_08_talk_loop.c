@@ -170,6 +170,52 @@ Test(timeline, fixed_run_ends_with_every_task_done)
     run_free(&run);
 }
 
+/* The sketch again: the new loop parks tasks on futures, but a socket is
+ * no future, so both tasks are still polled every other step. */
+static Server server;
+
+static void start_server(void)
+{
+    const char *argv[] = {bin("03-blocking-io/server"), NULL};
+    const char *env[] = {"TIME_SCALE=0.05", NULL};
+    server = server_start(argv, env);
+}
+
+static void stop_server(void)
+{
+    server_stop(&server);
+}
+
+static int count_prefixed(const char *text, const char *prefix)
+{
+    int n = 0;
+    for (const char *line = text; line; line = strchr(line, '\n')) {
+        line += *line == '\n';
+        n += *line && strncmp(line, prefix, strlen(prefix)) == 0;
+    }
+    return n;
+}
+
+Test(trace, sketch_sockets_still_poll_on_the_new_loop, .init = start_server,
+     .fini = stop_server)
+{
+    Run run = run_talk_loop("sketch", port_env(&server));
+    char *masked = mask_times(run.out);
+    /* Each answer comes 2 s after its request, when the loop takes its 4th
+     * look at that task: seen on that look or the next (6 to 9 steps). */
+    int looks = count_prefixed(masked, "loop queue [");
+    cr_assert(looks >= 6 && looks <= 9, "%d loop steps:\n%s", looks, masked);
+    cr_assert_eq(count_lines(masked, "set_result <task1>: Hello world"), 1,
+                 "%s", masked);
+    cr_assert_eq(count_lines(masked, "task <task2> result: Hello world"), 1,
+                 "%s", masked);
+    cr_assert_eq(count_lines(masked, "[T] two requests, both answered"), 1,
+                 "%s", masked);
+    cr_assert_eq(run.status, 0, "stderr: %s", run.err);
+    free(masked);
+    run_free(&run);
+}
+
 Test(program, unknown_run_is_an_error_with_a_hint)
 {
     Run run = run_talk_loop("fix9", NULL);
