@@ -1,0 +1,322 @@
+/*
+ * sock_ops.c - awaitable socket operations (Python: loop.sock_connect,
+ * sock_accept, sock_recv, sock_sendall in asyncio/selector_events.py),
+ * each a coroutine frame built on add_reader / add_writer and a future.
+ *
+ * The talk's NonBlockingSocket polled select() on every step; these ask the
+ * loop to wake them when the descriptor is ready, and sleep until then.
+ *
+ * Two ways to wait for a descriptor, chosen per loop (event_loop.h):
+ *   per wait (asyncio): try the call; on EAGAIN add_reader, wait, and
+ *     remove_reader when woken. In a ping-pong echo every message costs
+ *     recv (EAGAIN), epoll_ctl ADD, epoll_wait, recv, epoll_ctl DEL, send.
+ *   persistent (libuv): the connection stays registered and sock_recv waits
+ *     for readiness first, then reads once: epoll_wait (shared by every
+ *     ready connection), recv, send.
+ */
+#ifdef __linux__
+#define _GNU_SOURCE /* accept4: a non-blocking socket in one syscall */
+#endif
+#include "event_loop.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifdef MSG_NOSIGNAL
+#define SEND_FLAGS MSG_NOSIGNAL /* a dead peer: EPIPE, not SIGPIPE */
+#else
+#define SEND_FLAGS 0 /* macOS before 10.x: the programs ignore SIGPIPE */
+#endif
+
+static bool would_block(int error)
+{
+    return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
+}
+
+/* --- waiting for a descriptor -------------------------------------------- */
+
+static void fd_ready(void *arg)
+{
+    FdWait *w = arg;
+    if (!future_done(&w->future))
+        future_set_result(&w->future, NULL);
+}
+
+/* Python: _sock_read_done / _sock_write_done, as a done callback: it also
+ * runs when the waiting task is cancelled. */
+static void fd_wait_done(void *arg)
+{
+    FdWait *w = arg;
+    if (w->events == SELECT_READ)
+        remove_reader(w->loop, w->fd);
+    else
+        remove_writer(w->loop, w->fd);
+}
+
+/* Starts waiting: the future to await, done when fd is ready. On failure
+ * (say EBADF) the future is already failed with the errno. */
+static Future *fd_wait(FdWait *w, Loop *loop, int fd, int events)
+{
+    w->loop = loop;
+    w->fd = fd;
+    w->events = events;
+    future_init(&w->future, loop);
+    w->future.waits_on = events == SELECT_READ ? 'r' : 'w';
+    int ok = events == SELECT_READ ? add_reader(loop, fd, fd_ready, w)
+                                   : add_writer(loop, fd, fd_ready, w);
+    if (ok == -1)
+        future_set_exception(&w->future, errno);
+    else
+        future_add_done_callback(&w->future, fd_wait_done, w);
+    return &w->future;
+}
+
+/* --- sock_recv ----------------------------------------------------------- */
+
+static GenStatus sock_recv_step(Gen *g)
+{
+    SockRecv *r = (SockRecv *)g;
+    GEN_BEGIN(g);
+    if (loop_registration(r->loop) == REGISTER_PER_WAIT) {
+        r->received = recv(r->fd, r->buf, r->size, 0); /* asyncio: try */
+        if (r->received >= 0)
+            GEN_RETURN(g, r);
+        if (!would_block(errno))
+            RAISE(g, errno);
+    }
+    for (;;) {
+        future_await(&r->await, fd_wait(&r->wait, r->loop, r->fd, SELECT_READ));
+        AWAIT(g, &r->await.gen, r->ignored);
+        r->received = recv(r->fd, r->buf, r->size, 0);
+        if (r->received >= 0)
+            GEN_RETURN(g, r);
+        if (!would_block(errno)) /* ECONNRESET, ETIMEDOUT...: the task's */
+            RAISE(g, errno);
+    }
+    GEN_END(g);
+}
+
+Gen *sock_recv(SockRecv *frame, Loop *loop, int fd, void *buf, size_t size)
+{
+    frame->loop = loop;
+    frame->fd = fd;
+    frame->buf = buf;
+    frame->size = size;
+    frame->received = 0;
+    return gen_init(&frame->gen, sock_recv_step, "sock_recv");
+}
+
+/* --- sock_sendall -------------------------------------------------------- */
+
+/* Sends from data[*sent] on until done or the kernel's buffer is full:
+ * 0, or the errno of a real failure. */
+static int send_some(int fd, const char *data, size_t size, size_t *sent)
+{
+    while (*sent < size) {
+        ssize_t n = send(fd, data + *sent, size - *sent, SEND_FLAGS);
+        if (n >= 0)
+            *sent += (size_t)n;
+        else if (errno == EINTR)
+            continue;
+        else
+            return would_block(errno) ? 0 : errno;
+    }
+    return 0;
+}
+
+static GenStatus sock_sendall_step(Gen *g)
+{
+    SockSendAll *s = (SockSendAll *)g;
+    GEN_BEGIN(g);
+    s->error = send_some(s->fd, s->data, s->size, &s->sent);
+    if (s->error)
+        RAISE(g, s->error);
+    if (s->sent == s->size)
+        GEN_RETURN(g, NULL); /* the usual case: one send, nothing kept */
+    /* Back-pressure: keep what is left, since the caller's buffer may be
+     * reused (echo_server reads every connection into one buffer). */
+    s->size -= s->sent;
+    s->rest = malloc(s->size);
+    if (!s->rest)
+        RAISE(g, ENOMEM);
+    memcpy(s->rest, s->data + s->sent, s->size);
+    s->sent = 0;
+    while (s->sent < s->size && s->error == 0) {
+        future_await(&s->await,
+                     fd_wait(&s->wait, s->loop, s->fd, SELECT_WRITE));
+        TRY_AWAIT(g, &s->await.gen, s->ignored, s->error);
+        if (s->error == 0)
+            s->error = send_some(s->fd, s->rest, s->size, &s->sent);
+    }
+    free(s->rest); /* Python: finally */
+    s->rest = NULL;
+    if (s->error)
+        RAISE(g, s->error);
+    GEN_END(g);
+}
+
+Gen *sock_sendall(SockSendAll *frame, Loop *loop, int fd, const void *data,
+                  size_t size)
+{
+    frame->loop = loop;
+    frame->fd = fd;
+    frame->data = data;
+    frame->size = size;
+    frame->sent = 0;
+    frame->rest = NULL;
+    frame->error = 0;
+    return gen_init(&frame->gen, sock_sendall_step, "sock_sendall");
+}
+
+/* --- sock_accept --------------------------------------------------------- */
+
+static int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+        fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+        return -1;
+    return 0;
+}
+
+static int accept_nonblocking(int listener)
+{
+#ifdef __linux__
+    return accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+    int fd = accept(listener, NULL, NULL);
+    if (fd != -1 && set_nonblocking(fd) == -1) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+#endif
+}
+
+static GenStatus sock_accept_step(Gen *g)
+{
+    SockAccept *a = (SockAccept *)g;
+    GEN_BEGIN(g);
+    for (;;) {
+        a->accepted = accept_nonblocking(a->listener);
+        if (a->accepted != -1)
+            break;
+        /* A client that gave up between readiness and accept is gone:
+         * not our error. EMFILE and the like are the caller's to handle. */
+        if (errno != ECONNABORTED && errno != EPROTO && !would_block(errno))
+            RAISE(g, errno);
+        if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+            continue;
+        future_await(&a->await,
+                     fd_wait(&a->wait, a->loop, a->listener, SELECT_READ));
+        AWAIT(g, &a->await.gen, a->ignored);
+    }
+    /* Small messages go out at once (asyncio does the same). */
+    setsockopt(a->accepted, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+    GEN_RETURN(g, a);
+    GEN_END(g);
+}
+
+Gen *sock_accept(SockAccept *frame, Loop *loop, int listener)
+{
+    frame->loop = loop;
+    frame->listener = listener;
+    frame->accepted = -1;
+    return gen_init(&frame->gen, sock_accept_step, "sock_accept");
+}
+
+/* --- sock_connect -------------------------------------------------------- */
+
+static GenStatus sock_connect_step(Gen *g)
+{
+    SockConnect *c = (SockConnect *)g;
+    GEN_BEGIN(g);
+    while (connect(c->fd, (const struct sockaddr *)c->address,
+                   sizeof *c->address) == -1) {
+        if (errno == EINTR)
+            continue; /* it goes on in the background: wait below */
+        if (errno != EINPROGRESS)
+            RAISE(g, errno);
+        break;
+    }
+    /* Writable means connected, or failed: SO_ERROR says which. */
+    future_await(&c->await, fd_wait(&c->wait, c->loop, c->fd, SELECT_WRITE));
+    AWAIT(g, &c->await.gen, c->ignored);
+    {
+        int error = 0;
+        socklen_t len = sizeof error;
+        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
+            error = errno;
+        if (error)
+            RAISE(g, error);
+    }
+    GEN_END(g);
+}
+
+Gen *sock_connect(SockConnect *frame, Loop *loop, int fd,
+                  const struct sockaddr_in *address)
+{
+    frame->loop = loop;
+    frame->fd = fd;
+    frame->address = address;
+    return gen_init(&frame->gen, sock_connect_step, "sock_connect");
+}
+
+/* --- sockets ------------------------------------------------------------- */
+
+int tcp_socket_nonblocking(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd != -1 && set_nonblocking(fd) == -1) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int tcp_listen(int port, int *bound)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((unsigned short)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = tcp_socket_nonblocking();
+    if (fd == -1)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+    socklen_t len = sizeof addr;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1 ||
+        listen(fd, SOMAXCONN) == -1 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) == -1) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (bound)
+        *bound = ntohs(addr.sin_port);
+    return fd;
+}
+
+long raise_fd_limit(void)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == -1)
+        return -1;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+#ifdef __APPLE__
+        if (limit.rlim_cur > 10240) /* OPEN_MAX: macOS refuses more */
+            limit.rlim_cur = 10240;
+#endif
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return (long)limit.rlim_cur;
+}
