@@ -15,7 +15,8 @@
  *   <!-- output: 05-generators/generators [args] -->   the line right above
  *       a ```text block: the block is a contiguous run of the lines that
  *       program prints on stdout, with TIME_SCALE=0.05 and a demo server on
- *       PORT, times (H:MM:SS.ffffff) masked on both sides.
+ *       PORT, times (H:MM:SS.ffffff) masked and trailing whitespace dropped
+ *       on both sides (leading whitespace counts: ` -> received`).
  *
  * Every ```c and ```text block must carry its label. ```python (the talk's
  * originals), ```sh and unlabelled ``` blocks (diagrams) are not checked.
@@ -109,6 +110,15 @@ static char *trimmed(const char *s)
     memcpy(copy, s, len);
     copy[len] = '\0';
     return copy;
+}
+
+/* Drops trailing whitespace in place: editors strip it from Markdown, so
+ * `set_result <task1>: ` on a slide may lose its last space. */
+static void trim_right(char *line)
+{
+    size_t len = strlen(line);
+    while (len && strchr(" \t\r", line[len - 1]))
+        line[--len] = '\0';
 }
 
 static char *source_path(const char *relative)
@@ -451,6 +461,8 @@ static Cached *output_of(const char *command)
     c->run = run_program(argv, env, PROGRAM_TIMEOUT);
     c->masked = mask_times(c->run.out);
     c->lines = split_lines(c->masked);
+    for (int i = 0; i < c->lines.count; i++)
+        trim_right(c->lines.at[i]);
     return c;
 }
 
@@ -477,8 +489,10 @@ static void check_output_block(const Block *b)
               c->run.err);
     char **masked = malloc(sizeof *masked * (size_t)(b->n_lines + 1));
     cr_assert(masked, "out of memory");
-    for (int k = 0; k < b->n_lines; k++)
+    for (int k = 0; k < b->n_lines; k++) {
         masked[k] = mask_times(b->lines[k]);
+        trim_right(masked[k]);
+    }
     int best = 0;
     for (int start = 0; start < c->lines.count && best < b->n_lines; start++) {
         int run = matching_run(b, masked, &c->lines, start);
