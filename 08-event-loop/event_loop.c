@@ -368,11 +368,15 @@ void trace_task(Loop *loop, Task *task, bool created)
 {
     if (!loop->trace)
         return;
-    if (created) {
-        task->trace_column = -1;
-        if (loop->ntraced == TRACE_COLUMNS)
+    if (created) { /* the first column free again, or a new one */
+        int col = 0;
+        while (col < loop->ntraced &&
+               (loop->traced[col] || loop->marks[col] != ' '))
+            col++;
+        task->trace_column = col < TRACE_COLUMNS ? col : -1;
+        if (task->trace_column < 0)
             return;
-        task->trace_column = loop->ntraced++;
+        loop->ntraced += col == loop->ntraced;
         fprintf(stderr, "trace: column %d is <%s>\n", task->trace_column + 1,
                 task->name ? task->name : "task");
     }
