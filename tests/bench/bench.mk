@@ -1,0 +1,44 @@
+# make bench: the talk's claims about processes, threads and coroutines,
+# measured on this machine (issue 7). tests/bench/README.md says what each
+# row measures; run-bench.sh runs everything, prints the tables and writes
+# them to bench-results.txt at the top.
+#
+#   make bench            full run (under 3 minutes on 2 cores)
+#   make bench QUICK=1    the same tables, fewer repetitions (under 30 s)
+#
+# Bench programs are not in BINS: `make all` and `make check` never need
+# them (nor libuv, a bench-only dependency).
+
+BENCH_BIN    := $(O)tests/bench/bin
+BENCH_COMMON := tests/bench/bench.c tests/bench/bench.h
+
+# The load generator and the comparison servers.
+BENCH_BINS := $(BENCH_BIN)/loadgen $(BENCH_BIN)/srv_thread \
+              $(BENCH_BIN)/srv_process $(BENCH_BIN)/srv_select
+$(BENCH_BIN)/loadgen: tests/bench/loadgen.c $(BENCH_COMMON)
+$(BENCH_BIN)/srv_thread: tests/bench/srv_thread.c $(BENCH_COMMON)
+$(BENCH_BIN)/srv_process: tests/bench/srv_process.c $(BENCH_COMMON)
+$(BENCH_BIN)/srv_select: tests/bench/srv_select.c $(BENCH_COMMON)
+
+# libuv only where it is installed (pkg-config libuv); else a skip note.
+BENCH_UV := $(shell pkg-config --exists libuv 2>/dev/null && echo yes)
+ifeq ($(BENCH_UV),yes)
+BENCH_BINS += $(BENCH_BIN)/srv_libuv
+$(BENCH_BIN)/srv_libuv: tests/bench/srv_libuv.c $(BENCH_COMMON)
+$(BENCH_BIN)/srv_libuv: BENCH_LIBS = $(shell pkg-config --cflags --libs libuv)
+endif
+
+# Microbenchmarks: stage 05's coro.h and coro.c, unchanged.
+BENCH_BINS += $(BENCH_BIN)/micro
+$(BENCH_BIN)/micro: tests/bench/micro.c 05-generators/coro.c \
+  05-generators/coro.h $(BENCH_COMMON)
+
+$(BENCH_BINS):
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(BENCH_LIBS) $(LDLIBS)
+
+.PHONY: bench bench-bins
+bench-bins: $(BENCH_BINS)
+
+bench: bench-bins ## measure processes, threads, coroutines and C10K servers (QUICK=1: under 30 s)
+	@O='$(O)' QUICK='$(QUICK)' tests/bench/run-bench.sh

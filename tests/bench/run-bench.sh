@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# run-bench.sh - `make bench`: runs every measurement, prints the tables with
+# ASCII bar charts, and writes them to bench-results.txt at the top.
+#
+#   QUICK=1   fewer repetitions and shorter windows (under 30 s)
+#   O=dir/    where make put the programs (as everywhere in this repository)
+#
+# Each server runs as its own process, started here on a free port (PORT=0)
+# and stopped by its PID; the load generator (loadgen) is another process.
+# What cannot be measured here (no libuv, no python3, stage 08 not built,
+# not enough descriptors) becomes a "skipped: why" row, never a failure.
+set -u
+cd "$(dirname "$0")/../.."
+O=${O:-}
+BIN=${O}tests/bench/bin
+RESULTS=bench-results.txt
+WORK=$(mktemp -d)
+SERVER_PID=
+
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ -n "${QUICK:-}" ]; then
+    RUNS=60         # microbenchmark repetitions
+    REPEAT=1        # load runs per server and configuration
+    SECONDS_BUSY=0.6
+    IDLE=10000
+    TIME_SCALE=0.1  # design table: the server delay is 2 s x 0.1
+else
+    RUNS=400
+    REPEAT=3
+    SECONDS_BUSY=1.5
+    IDLE=10000
+    TIME_SCALE=0.25
+fi
+BUSY=100
+PROCESS_CAP=1000
+
+exec > >(tee "$RESULTS") 2>&1
+
+# --- formatting ---------------------------------------------------------
+
+# Reads rows "what<TAB>value<TAB>unit<TAB>how" and prints a table: value
+# in readable units, ratio to the smallest, and a bar on a log scale
+# (10 characters per factor of 10) since the values span six orders.
+log_table() {
+    awk -F'\t' '
+    function human(v, unit) {
+        if (unit == "ns") {
+            if (v < 1000) return sprintf("%.1f ns", v)
+            if (v < 1e6) return sprintf("%.1f us", v / 1e3)
+            return sprintf("%.2f ms", v / 1e6)
+        }
+        if (v < 1024) return sprintf("%d B", v)
+        if (v < 1048576) return sprintf("%.1f KiB", v / 1024)
+        return sprintf("%.1f MiB", v / 1048576)
+    }
+    { what[NR] = $1; val[NR] = $2; unit[NR] = $3; how[NR] = $4
+      if (val[NR] > 0 && (min == "" || val[NR] < min)) min = val[NR] }
+    END {
+        printf "  %-58s %11s %10s  %s\n", "", "median", "x smallest", "log scale: 10 # = 10x"
+        for (i = 1; i <= NR; i++) {
+            if (val[i] <= 0) { printf "  %-58s %11s\n", what[i], "n/a"; continue }
+            r = val[i] / min
+            n = int(log(r) / log(10) * 10 + 1.5)
+            bar = ""; for (k = 0; k < n; k++) bar = bar "#"
+            printf "  %-58s %11s %10s  %s\n", what[i], human(val[i], unit[i]), \
+                   (r < 10 ? sprintf("%.1fx", r) : sprintf("%.0fx", r)), bar
+            printf "  %-58s %11s   (%s)\n", "", "", how[i]
+        }
+    }'
+}
+
+section() {
+    printf '\n== %s ==\n' "$1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2"
+    return 0
+}
+
+# --- servers -------------------------------------------------------------
+
+# start_server NAME ENV... -- CMD ARGS...: starts it on a free port, waits
+# for its "listening on 127.0.0.1:N" line; sets SERVER_PID and SERVER_PORT.
+start_server() {
+    local envs=()
+    while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+    shift
+    : >"$WORK/server.err"
+    env PORT=0 "${envs[@]}" "$@" 2>"$WORK/server.err" >/dev/null &
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        SERVER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/server.err")
+        [ -n "$SERVER_PORT" ] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    stop_server
+    return 1
+}
+
+stop_server() {
+    [ -z "$SERVER_PID" ] && return
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=
+}
+
+# --- the sections ---------------------------------------------------------
+
+header() {
+    echo "make bench$([ -n "${QUICK:-}" ] && echo " QUICK=1") - $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(uname -sm), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs," \
+         "$(${CC:-cc} --version 2>/dev/null | head -1)"
+    echo "fd limit (hard): $(ulimit -Hn); every program raises its soft limit to it"
+}
+
+micro_tables() {
+    RUNS=$RUNS "$BIN/micro" >"$WORK/micro.tsv" || { echo "micro failed"; return; }
+    section "Start-up: one unit of work created, run, and gone" \
+        "  The talk: processes are slow to start, threads faster, coroutines have no boot penalty."
+    awk -F'\t' '$1 == "startup" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$WORK/micro.tsv" | log_table
+    section "Switch: handing control to another unit and getting it back" \
+        "  The talk: processes and threads switch in the kernel; coroutines with no syscall."
+    awk -F'\t' '$1 == "switch" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$WORK/micro.tsv" | log_table
+    section "Memory per unit" \
+        "  The talk: a process is a whole program; a thread a stack; a coroutine a frame."
+    awk -F'\t' '$1 == "memory" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$WORK/micro.tsv" | log_table
+}
+
+# One server, one configuration, REPEAT runs of loadgen; appends a row
+# "name|idle|held|wanted|rate|p50|p99|cpu|rss|procs|note" to c10k.rows.
+measure_server() {
+    local name=$1 idle=$2; shift 2
+    local runs=() out status i
+    for i in $(seq "$REPEAT"); do
+        if ! start_server "$@"; then
+            echo "$name|$idle|skipped: the server did not start ($(head -c 200 "$WORK/server.err"))" >>"$WORK/c10k.rows"
+            return
+        fi
+        out=$("$BIN/loadgen" --port "$SERVER_PORT" --pid "$SERVER_PID" \
+              --busy "$BUSY" --idle "$idle" --seconds "$SECONDS_BUSY" 2>"$WORK/loadgen.err")
+        status=$?
+        stop_server
+        if [ $status -ne 0 ]; then
+            echo "$name|$idle|FAILED: loadgen exit $status: $(tr '\n' ' ' <"$WORK/loadgen.err" | head -c 200)" >>"$WORK/c10k.rows"
+            C10K_FAILED=1
+            return
+        fi
+        runs+=("$out")
+    done
+    printf '%s\n' "${runs[@]}" | awk -v name="$name" -v idle="$idle" '
+    function med(a, n,   i, j, t) {
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+        return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+    }
+    {
+        for (f = 1; f <= NF; f++) { split($f, kv, "="); v[kv[1], NR] = kv[2] }
+        note = $0; sub(/.*note=/, "", note)
+    }
+    END {
+        n = NR
+        split("held wanted rate p50_us p99_us cpu_us_per_msg rss_kb procs", keys, " ")
+        for (q = 1; q <= 8; q++) { for (i = 1; i <= n; i++) a[i] = v[keys[q], i]; m[keys[q]] = med(a, n) }
+        printf "%s|%s|%d|%d|%.0f|%.1f|%.1f|%.2f|%d|%d|%s\n", name, idle, m["held"], m["wanted"], m["rate"],
+               m["p50_us"], m["p99_us"], m["cpu_us_per_msg"], m["rss_kb"], m["procs"], note
+    }' >>"$WORK/c10k.rows"
+}
+
+# Every server; idle is capped for the process-per-connection server.
+measure_all() {
+    local idle=$1 proc_idle=$1
+    [ $((BUSY + proc_idle)) -gt $PROCESS_CAP ] && proc_idle=$((PROCESS_CAP - BUSY))
+    measure_server "process per connection" "$proc_idle" -- "$BIN/srv_process"
+    measure_server "thread per connection" "$idle" -- "$BIN/srv_thread"
+    measure_server "select() server, 1 thread" "$idle" -- "$BIN/srv_select"
+    if [ -x "${O}08-event-loop/echo_server" ]; then
+        measure_server "stage 08 echo_server, epoll" "$idle" ASYNCIO_SELECTOR=epoll -- "${O}08-event-loop/echo_server"
+        measure_server "stage 08 echo_server, poll" "$idle" ASYNCIO_SELECTOR=poll -- "${O}08-event-loop/echo_server"
+    else
+        echo "stage 08 echo_server|$idle|skipped: ${O}08-event-loop/echo_server is not built yet" >>"$WORK/c10k.rows"
+    fi
+    if [ -x "$BIN/srv_libuv" ]; then
+        measure_server "libuv" "$idle" -- "$BIN/srv_libuv"
+    else
+        echo "libuv|$idle|skipped: libuv is not installed (pkg-config libuv): apt-get install libuv1-dev, brew install libuv" >>"$WORK/c10k.rows"
+    fi
+    if command -v python3 >/dev/null; then
+        measure_server "Python asyncio (Protocol)" "$idle" -- python3 tests/bench/srv_asyncio.py
+    else
+        echo "Python asyncio|$idle|skipped: python3 is not installed" >>"$WORK/c10k.rows"
+    fi
+}
+
+# Prints the rows of c10k.rows as a table and a msg/s bar chart.
+c10k_table() {
+    awk -F'|' '
+    !seen[$1]++ {
+        name[++n] = $1; row[n] = $0
+        if (NF >= 10 && $1 == "libuv") uv_rate = $5
+        if (NF >= 10 && $5 > max) max = $5
+    }
+    END {
+        printf "  %-30s %13s %9s %6s %8s %8s %9s %9s\n", "server", "held/wanted", "msg/s", "x libuv", \
+               "p50 us", "p99 us", "CPU us/msg", "peak RSS"
+        for (i = 1; i <= n; i++) {
+            split(row[i], f, "|")
+            if (length(f) < 10) { printf "  %-30s %s\n", f[1], f[3]; continue }
+            ratio = uv_rate > 0 ? sprintf("%.2f", f[5] / uv_rate) : "-"
+            cpu = f[8] < 0 ? "n/a" : sprintf("%.2f", f[8])
+            rss = f[9] < 0 ? "n/a" : sprintf("%.1f MB", f[9] / 1024)
+            if (f[10] > 1) rss = rss "*"
+            printf "  %-30s %6d/%-6d %9d %6s %8.0f %8.0f %9s %9s\n", f[1], f[3], f[4], f[5], ratio, f[6], f[7], cpu, rss
+            if (f[11] != "-") printf "  %-30s   note: %s\n", "", f[11]
+            if (f[10] > 1) star = 1
+        }
+        if (star) print "  * sum of Pss over the server and its children (each shared page counted once)"
+        print ""
+        print "  msg/s (linear, # = " int(max / 50 + 1) " msg/s)"
+        for (i = 1; i <= n; i++) {
+            split(row[i], f, "|")
+            if (length(f) < 10) continue
+            bar = ""; for (k = 0; k < f[5] / (max / 50 + 1); k++) bar = bar "#"
+            printf "  %-30s %s %d\n", f[1], bar, f[5]
+        }
+    }' "$WORK/c10k.rows"
+}
+
+held_chart() {
+    awk -F'|' '
+    !seen[$1]++ && NF >= 10 { name[++n] = $1; held[n] = $3; wanted[n] = $4; if ($4 > max) max = $4 }
+    END {
+        print "  connections held (an echo proves it), # = " int(max / 50) " connections"
+        for (i = 1; i <= n; i++) {
+            bar = ""; for (k = 0; k < held[i] / (max / 50); k++) bar = bar "#"
+            printf "  %-30s %s %d of %d%s\n", name[i], bar, held[i], wanted[i], held[i] < wanted[i] ? "  <- stopped here" : ""
+        }
+    }' "$WORK/c10k.rows"
+}
+
+c10k() {
+    : >"$WORK/c10k.rows"
+    C10K_FAILED=
+    section "C10K: echo servers, ${BUSY} busy connections, 64-byte ping-pong, every byte verified" \
+"  loadgen ramps up in batches of 100 (each echoes once before the next: no backlog overrun),
+  then measures for ${SECONDS_BUSY} s after a warm-up: msg/s is the median of 5 slices,
+  each figure the median of ${REPEAT} run(s) on a fresh server. CPU us/msg = server utime+stime
+  (/proc/PID/stat) over the window / messages: on 2 cores the load generator competes for
+  the CPU, so CPU per message separates fast servers better than msg/s."
+    echo
+    echo "  -- ${BUSY} busy, no idle connections --"
+    measure_all 0
+    c10k_table
+    mv "$WORK/c10k.rows" "$WORK/c10k.busy"
+    echo
+    echo "  -- ${BUSY} busy beside ${IDLE} idle connections (process per connection capped at ${PROCESS_CAP} in all: fork per client) --"
+    measure_all "$IDLE"
+    c10k_table_idle
+    echo
+    held_chart
+}
+
+# The idle table also shows how much the idle connections slowed each
+# server: busy-only msg/s (from the first table) against this one's.
+c10k_table_idle() {
+    awk -F'|' 'FNR == NR { if (NF >= 10) busy[$1] = $5; next }
+    NF >= 10 && busy[$1] > 0 { slow[$1] = sprintf("%.0f%%", 100 * (1 - $5 / busy[$1])) }
+    { print }
+    END { for (s in slow) printf "SLOW|%s|%s\n", s, slow[s] > "/dev/stderr" }' \
+        "$WORK/c10k.busy" "$WORK/c10k.rows" 2>"$WORK/slow" >/dev/null
+    c10k_table
+    echo
+    echo "  busy connections slowed down by the idle ones (msg/s lost vs the table above):"
+    awk -F'|' '{ printf "  %-30s %s\n", $2, $3 }' "$WORK/slow" | sort
+}
+
+header
+micro_tables
+c10k
+[ -n "${C10K_FAILED:-}" ] && exit 1
+exit 0
