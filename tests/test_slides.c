@@ -434,6 +434,7 @@ typedef struct {
     char command[256];
     Run run;
     char *masked; /* its stdout, times masked */
+    char *split;  /* a copy of masked, cut into lines */
     Lines lines;
 } Cached;
 
@@ -460,7 +461,9 @@ static Cached *output_of(const char *command)
     const char *env[] = {"TIME_SCALE=0.05", "RUNS=3", port_env(&server), NULL};
     c->run = run_program(argv, env, PROGRAM_TIMEOUT);
     c->masked = mask_times(c->run.out);
-    c->lines = split_lines(c->masked);
+    c->split = strdup(c->masked);
+    cr_assert(c->split, "out of memory");
+    c->lines = split_lines(c->split);
     for (int i = 0; i < c->lines.count; i++)
         trim_right(c->lines.at[i]);
     return c;
@@ -528,6 +531,7 @@ Test(slides, output_blocks_are_real_output, .init = start_server,
         run_free(&cache[i].run);
         free_lines(&cache[i].lines);
         free(cache[i].masked);
+        free(cache[i].split);
     }
     n_cached = 0;
     deck_free(deck);
