@@ -1,0 +1,39 @@
+# Stage 08, second part: the loop asyncio really is (REAL_LOOP.md).
+# talk_loop.mk holds the talk's part of the stage (run-08-talk, MAIN_08).
+#
+#   event_loop    demo 1: N concurrent clients against the demo server
+#   echo_server   demo 2: one coroutine per connection, 10,000 connections
+#
+# The loop's selector is chosen when it starts: ASYNCIO_SELECTOR=epoll|
+# kqueue|poll (default: epoll on Linux, kqueue on macOS/BSD, else poll), and
+# ASYNCIO_REGISTRATION=per-wait|persistent (default persistent).
+LOOP_08 := 08-event-loop/event_loop.c 08-event-loop/event_loop.h \
+  08-event-loop/tasks.c 08-event-loop/sock_ops.c \
+  08-event-loop/selector.h 08-event-loop/selector_epoll.c \
+  08-event-loop/selector_kqueue.c 08-event-loop/selector_poll.c \
+  08-event-loop/coro.c 08-event-loop/coro.h \
+  08-event-loop/talk.c 08-event-loop/talk.h
+
+BINS += $(O)08-event-loop/event_loop $(O)08-event-loop/echo_server
+$(O)08-event-loop/event_loop: 08-event-loop/demo.c $(LOOP_08)
+$(O)08-event-loop/echo_server: 08-event-loop/echo_server.c $(LOOP_08)
+
+# `make 08`: the talk's loops (talk_loop.mk), demo 1 against the demo
+# server, then an echo round trip: start echo_server on a free port, one
+# client, stop it by its PID.
+run-08: run-08-talk $(O)08-event-loop/event_loop $(O)08-event-loop/echo_server $(SERVER)
+	$(WITH_SERVER) $(O)08-event-loop/event_loop
+	@08-event-loop/echo-round-trip.sh $(O)08-event-loop/echo_server $(O)08-event-loop/event_loop
+
+TESTS += $(O)tests/bin/test_08_event_loop $(O)tests/bin/test_08_event_loop_poll \
+  $(O)tests/bin/test_08_echo_server
+$(O)tests/bin/test_08_event_loop: tests/test_08_event_loop.c $(LOOP_08)
+$(O)tests/bin/test_08_event_loop_poll: tests/test_08_event_loop.c $(LOOP_08)
+$(O)tests/bin/test_08_event_loop_poll: TEST_CFLAGS += -DTEST_SELECTOR='"poll"'
+$(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
+
+# coro.h's YIELD_FROM falls into its own case label on purpose (see
+# 06-executor/stage.mk): gcc's -Wimplicit-fallthrough objects.
+$(O)08-event-loop/event_loop $(O)08-event-loop/echo_server \
+$(O)tests/bin/test_08_event_loop $(O)tests/bin/test_08_event_loop_poll \
+$(O)tests/bin/test_08_echo_server: CFLAGS += -Wno-implicit-fallthrough

@@ -1,0 +1,241 @@
+/*
+ * test_08_echo_server.c - the real loop's two programs, end to end.
+ *
+ * event_loop (demo 1) against the stage-03 demo server: its output line by
+ * line (times masked), 1,000 clients in about one server delay, and its
+ * TRACE=1 timeline. echo_server (demo 2): 2,000 connections at once, with
+ * every selector and registration, half-close, the descriptor count back
+ * to its baseline, --port over PORT, and SIGTERM / SIGINT -> exit 0.
+ */
+#include "../08-event-loop/selector.h"
+#include "harness.h"
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static Server server;
+
+static void stop_server(void)
+{
+    server_stop(&server);
+}
+
+TestSuite(e2e, .fini = stop_server, .timeout = 30);
+
+static void raise_fd_limit_here(void)
+{
+    struct rlimit limit;
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+/* --- demo 1 ----------------------------------------------------------------
+ */
+
+static Run run_demo(const char *trace)
+{
+    const char *const demo[] = {bin("03-blocking-io/server"), NULL};
+    server = server_start(demo, (const char *const[]){"TIME_SCALE=0.05", NULL});
+    const char *const argv[] = {bin("08-event-loop/event_loop"), NULL};
+    const char *const env[] = {port_env(&server), "TIME_SCALE=0.05", trace,
+                               NULL};
+    return run_program(argv, env, 20);
+}
+
+Test(e2e, demo_1_prints_the_expected_lines)
+{
+    Run run = run_demo(NULL);
+    cr_assert_eq(run.status, 0, "event_loop failed: %s", run.err);
+    char expected[1024];
+    snprintf(expected, sizeof expected,
+             "== the talk's sketch, on the real loop (%s) ==\n"
+             "[T] loop.create_task(awaitable_non_blocking_io()) x2, run\n"
+             "[T] task1 result: \"Hello world 1\"\n"
+             "[T] task2 result: \"Hello world 2\"\n"
+             "[T] both answers in T: one server delay, not two\n"
+             "== N clients at once: the server waits 2 s (x TIME_SCALE) per "
+             "answer ==\n"
+             "[T] 1 client: 1 answer in T\n"
+             "[T] 10 clients: 10 answers in T\n"
+             "[T] 1000 clients: 1000 answers in T\n",
+             selector_by_name(NULL)->name);
+    char *masked = mask_times(run.out);
+    expect_trace(masked, expected);
+    /* One delay is 0.1 s here; one after the other, 1,000 would take 100 s. */
+    const char *line = strstr(run.out, "1000 clients: 1000 answers in ");
+    cr_assert(line);
+    int h, m;
+    double s;
+    cr_assert_eq(sscanf(line + strlen("1000 clients: 1000 answers in "),
+                        "%d:%d:%lf", &h, &m, &s),
+                 3);
+    cr_assert_lt(h * 3600 + m * 60 + s, 1.5,
+                 "1,000 concurrent clients took %.2f s; one server delay "
+                 "is 0.1 s",
+                 s);
+    free(masked);
+    run_free(&run);
+}
+
+Test(e2e, demo_1_draws_its_timeline_with_trace)
+{
+    Run run = run_demo("TRACE=1");
+    cr_assert_eq(run.status, 0, "event_loop failed: %s", run.err);
+    cr_assert(strstr(run.err, "trace: column 1 is <task1>"), "%s", run.err);
+    cr_assert(strstr(run.err, "|rr| slept on io"),
+              "no iteration where both tasks wait to read:\n%s", run.err);
+    cr_assert(strstr(run.err, "|##|"), "no iteration where both ran");
+    run_free(&run);
+}
+
+/* --- echo_server -----------------------------------------------------------
+ */
+
+static void start_echo(const char *const env[])
+{
+    const char *const argv[] = {bin("08-event-loop/echo_server"), NULL};
+    server = server_start(argv, env);
+}
+
+static void send_all(int fd, const void *data, size_t size)
+{
+    while (size > 0) {
+        ssize_t n = send(fd, data, size, 0);
+        cr_assert_gt(n, 0, "send: %s", strerror(errno));
+        data = (const char *)data + n;
+        size -= (size_t)n;
+    }
+}
+
+static void expect_echo(int fd, const char *message)
+{
+    size_t len = strlen(message), got = 0;
+    char back[64];
+    while (got < len) {
+        struct pollfd p = {fd, POLLIN, 0};
+        cr_assert_eq(poll(&p, 1, 5000), 1, "no echo within 5 s");
+        ssize_t n = recv(fd, back + got, len - got, 0);
+        cr_assert_gt(n, 0, "the echo_server closed or reset the connection");
+        got += (size_t)n;
+    }
+    cr_assert(memcmp(back, message, len) == 0, "echoed %.*s for %s", (int)len,
+              back, message);
+}
+
+/* All connected at once, each sends, then each reads its echo back. */
+static void many_connections(int n)
+{
+    raise_fd_limit_here();
+    int baseline = count_fds(server.pid);
+    int *fds = malloc((size_t)n * sizeof *fds);
+    cr_assert(fds);
+    for (int i = 0; i < n; i++) {
+        fds[i] = tcp_connect(server.port);
+        cr_assert_neq(fds[i], -1, "connection %d of %d failed", i, n);
+    }
+    char message[32];
+    for (int i = 0; i < n; i++) {
+        snprintf(message, sizeof message, "hello %d", i);
+        send_all(fds[i], message, strlen(message));
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(message, sizeof message, "hello %d", i);
+        expect_echo(fds[i], message);
+    }
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    free(fds);
+    if (baseline < 0)
+        return; /* no /proc: not Linux */
+    int now = -1;
+    for (int tries = 0; tries < 300 && now != baseline; tries++) {
+        poll(NULL, 0, 10);
+        now = count_fds(server.pid);
+    }
+    cr_assert_eq(now, baseline, "the server holds %d descriptors, %d before",
+                 now, baseline);
+}
+
+Test(e2e, echo_server_2000_connections_at_once)
+{
+    start_echo(NULL);
+    many_connections(2000);
+    cr_assert_eq(server_stop(&server), 0, "SIGTERM must exit 0");
+}
+
+Test(e2e, echo_server_with_poll_and_per_wait_registration)
+{
+    start_echo((const char *const[]){"ASYNCIO_SELECTOR=poll",
+                                     "ASYNCIO_REGISTRATION=per-wait", NULL});
+    many_connections(300);
+    cr_assert_eq(server_stop(&server), 0);
+}
+
+Test(e2e, echo_server_with_per_wait_registration)
+{
+    start_echo((const char *const[]){"ASYNCIO_REGISTRATION=per-wait", NULL});
+    many_connections(300);
+    cr_assert_eq(server_stop(&server), 0);
+}
+
+Test(e2e, echo_server_answers_a_half_close_then_closes)
+{
+    start_echo(NULL);
+    int fd = tcp_connect(server.port);
+    send_all(fd, "last words", 10);
+    shutdown(fd, SHUT_WR);
+    expect_echo(fd, "last words");
+    struct pollfd p = {fd, POLLIN, 0};
+    char byte;
+    cr_assert_eq(poll(&p, 1, 3000), 1);
+    cr_assert_eq(recv(fd, &byte, 1, 0), 0, "the server did not close");
+    close(fd);
+}
+
+Test(e2e, echo_server_port_flag_wins_over_port)
+{
+    const char *const argv[] = {bin("08-event-loop/echo_server"), "--port", "0",
+                                NULL};
+    /* PORT=1 cannot be bound by a user: if it won, the start would fail. */
+    server = server_start(argv, (const char *const[]){"PORT=1", NULL});
+    cr_assert_gt(server.port, 1);
+}
+
+Test(e2e, echo_server_rejects_a_bad_flag)
+{
+    const char *const argv[] = {bin("08-event-loop/echo_server"), "--port", "x",
+                                NULL};
+    Run run = run_program(argv, NULL, 5);
+    cr_assert_eq(run.status, 2);
+    cr_assert(strstr(run.err, "usage: echo_server"), "%s", run.err);
+    run_free(&run);
+}
+
+Test(e2e, echo_server_stops_on_sigint_with_connections_open)
+{
+    start_echo(NULL);
+    int fds[10];
+    for (int i = 0; i < 10; i++) {
+        fds[i] = tcp_connect(server.port);
+        send_all(fds[i], "hi", 2);
+        expect_echo(fds[i], "hi");
+    }
+    kill(server.pid, SIGINT);
+    for (int i = 0; i < 10; i++) { /* each sees the server close it */
+        struct pollfd p = {fds[i], POLLIN, 0};
+        char byte;
+        cr_assert_eq(poll(&p, 1, 3000), 1, "connection %d left open", i);
+        cr_assert_leq(recv(fds[i], &byte, 1, 0), 0);
+        close(fds[i]);
+    }
+    cr_assert_eq(server_stop(&server), 0, "SIGINT must exit 0");
+}

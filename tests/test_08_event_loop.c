@@ -1,0 +1,560 @@
+/*
+ * test_08_event_loop.c - the real loop of stage 08, unit by unit: asyncio's
+ * ordering rules, futures and their misuse, tasks, errors that travel like
+ * exceptions, cancellation, wait_for, gather, asleep, and the socket
+ * operations under both registrations.
+ *
+ * Built twice (stage.mk): test_08_event_loop with the build's selector
+ * (epoll on Linux, kqueue on macOS) and test_08_event_loop_poll with
+ * -DTEST_SELECTOR='"poll"': both backends pass the same tests.
+ */
+#include "../08-event-loop/event_loop.h"
+#include "../08-event-loop/talk.h"
+#include "harness.h"
+#include <criterion/criterion.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef TEST_SELECTOR
+#define TEST_SELECTOR NULL /* the build's default */
+#endif
+
+static Loop *loop;
+static int log_[64];
+static int nlog;
+
+static void setup(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    loop = loop_new(TEST_SELECTOR);
+    cr_assert(loop, "loop_new(%s) failed", TEST_SELECTOR ? TEST_SELECTOR : "");
+    nlog = 0;
+}
+
+static void teardown(void)
+{
+    loop_close(loop);
+}
+
+TestSuite(loop, .init = setup, .fini = teardown, .timeout = 10);
+
+static void record(void *arg)
+{
+    log_[nlog++] = (int)(intptr_t)arg;
+}
+
+static void expect_log(const int *expected, int n)
+{
+    cr_assert_eq(nlog, n, "%d callbacks ran, expected %d", nlog, n);
+    for (int i = 0; i < n; i++)
+        cr_assert_eq(log_[i], expected[i], "callback %d was %d, expected %d", i,
+                     log_[i], expected[i]);
+}
+
+#define ARG(n) ((void *)(intptr_t)(n))
+
+static void nothing(void *arg)
+{
+    (void)arg;
+}
+
+/* One iteration that lets new tasks take their first step, but sleeps at
+ * most 5 ms: loop_run_once alone would sleep until a task's IO or timer. */
+static void run_first_steps(void)
+{
+    TimerHandle tick;
+    call_later(loop, &tick, 0.005, nothing, NULL);
+    loop_run_once(loop);
+    timer_cancel(loop, &tick);
+}
+
+Test(loop, selector_is_the_one_asked_for)
+{
+    const char *want =
+        TEST_SELECTOR ? TEST_SELECTOR : selector_by_name(NULL)->name;
+    cr_assert_str_eq(loop_selector_name(loop), want);
+    cr_assert_null(selector_by_name("select"), "select() is not offered");
+}
+
+/* --- ordering ------------------------------------------------------------ */
+
+static void record_and_schedule(void *arg)
+{
+    record(arg);
+    call_soon(loop, record, ARG(99));
+}
+
+Test(loop, call_soon_is_fifo_and_what_it_queues_runs_next_time)
+{
+    call_soon(loop, record_and_schedule, ARG(1));
+    call_soon(loop, record, ARG(2));
+    call_soon(loop, record, ARG(3));
+    cr_assert_eq(nlog, 0, "call_soon ran a callback at once");
+    loop_run_once(loop);
+    expect_log((int[]){1, 2, 3}, 3);
+    loop_run_once(loop);
+    expect_log((int[]){1, 2, 3, 99}, 4);
+}
+
+Test(loop, done_callbacks_run_later_in_the_order_added)
+{
+    Future f;
+    future_init(&f, loop);
+    future_add_done_callback(&f, record, ARG(1));
+    future_add_done_callback(&f, record, ARG(2));
+    future_add_done_callback(&f, record, ARG(3)); /* past the inline two */
+    cr_assert_eq(future_set_result(&f, ARG(7)), 0);
+    cr_assert_eq(nlog, 0, "set_result ran a done callback itself");
+    future_add_done_callback(&f, record, ARG(4)); /* already done: still */
+    loop_run_once(loop);
+    expect_log((int[]){1, 2, 3, 4}, 4);
+    future_free(&f);
+}
+
+Test(loop, timers_fire_in_deadline_order_ties_in_the_order_set)
+{
+    TimerHandle t[5];
+    call_later(loop, &t[0], 0.03, record, ARG(1));
+    call_later(loop, &t[1], 0.01, record, ARG(2));
+    call_later(loop, &t[2], 0.01, record, ARG(3)); /* same deadline */
+    call_later(loop, &t[3], 0.01, record, ARG(4));
+    call_later(loop, &t[4], 0.02, record, ARG(5));
+    timer_cancel(loop, &t[4]);
+    while (nlog < 4)
+        cr_assert_eq(loop_run_once(loop), 0);
+    expect_log((int[]){2, 3, 4, 1}, 4);
+    cr_assert_not(loop_has_work(loop), "a cancelled timer stayed behind");
+}
+
+/* A coroutine that records its steps: start, then after asleep(seconds). */
+typedef struct {
+    Gen gen;
+    Loop *loop;
+    double seconds;
+    int value;
+    Sleep sleep;
+    void *ignored;
+} Sleeper;
+
+static GenStatus sleeper_step(Gen *g)
+{
+    Sleeper *s = (Sleeper *)g;
+    GEN_BEGIN(g);
+    record(ARG(s->value * 10));
+    asleep(&s->sleep, s->loop, s->seconds);
+    AWAIT(g, &s->sleep.gen, s->ignored);
+    record(ARG(s->value));
+    GEN_RETURN(g, ARG(s->value));
+    GEN_END(g);
+}
+
+static Gen *sleeper(Sleeper *s, double seconds, int value)
+{
+    s->loop = loop;
+    s->seconds = seconds;
+    s->value = value;
+    return gen_init(&s->gen, sleeper_step, "sleeper");
+}
+
+Test(loop, a_created_task_first_runs_on_the_next_iteration)
+{
+    Sleeper s;
+    Task t;
+    create_task(loop, &t, sleeper(&s, 0, 1), "t");
+    cr_assert_eq(nlog, 0, "create_task ran the coroutine at once");
+    loop_run_once(loop);
+    expect_log((int[]){10}, 1);
+}
+
+Test(loop, asleep_0_yields_exactly_once)
+{
+    Sleeper s;
+    Task t;
+    create_task(loop, &t, sleeper(&s, 0, 1), "t");
+    loop_run_once(loop);
+    cr_assert_not(future_done(&t.future));
+    loop_run_once(loop);
+    expect_log((int[]){10, 1}, 2);
+    cr_assert(future_done(&t.future), "asleep(0) yielded more than once");
+}
+
+Test(loop, gather_returns_results_in_argument_order)
+{
+    Sleeper s[3];
+    Task t[3];
+    double delays[3] = {0.03, 0.01, 0.02};
+    Future *children[3];
+    void *results[3];
+    for (int i = 0; i < 3; i++)
+        children[i] =
+            &create_task(loop, &t[i], sleeper(&s[i], delays[i], i + 1), "t")
+                 ->future;
+    Gather g;
+    Future *all = gather(&g, loop, children, 3, results);
+    cr_assert_eq(run_until_complete(loop, all), 0);
+    expect_log((int[]){10, 20, 30, 2, 3, 1}, 6); /* finished out of order */
+    void *got;
+    cr_assert_eq(future_result(all, &got), 0);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(results[i], ARG(i + 1), "result %d out of order", i);
+}
+
+Test(loop, waiting_2_seconds_burns_no_cpu)
+{
+    struct rusage before, after;
+    Sleeper s;
+    Task t;
+    getrusage(RUSAGE_SELF, &before);
+    double began = monotonic_now();
+    create_task(loop, &t, sleeper(&s, 0.3, 1), "t");
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    getrusage(RUSAGE_SELF, &after);
+    double cpu =
+        (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+        (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
+        (double)(after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+        (double)(after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+    cr_assert_geq(monotonic_now() - began, 0.29);
+    cr_assert_lt(cpu, 0.05, "sleeping 0.3 s cost %.3f s of CPU: busy polling?",
+                 cpu);
+}
+
+/* --- futures: misuse is an error, not UB ---------------------------------- */
+
+Test(loop, misuse_is_a_clear_error)
+{
+    Future f;
+    future_init(&f, loop);
+    void *r;
+    cr_assert_eq(future_result(&f, &r), -1, "a pending future had a result");
+    cr_assert_eq(future_set_result(&f, ARG(1)), 0);
+    cr_assert_eq(future_set_result(&f, ARG(2)), -1, "set_result twice");
+    cr_assert_eq(future_set_exception(&f, EIO), -1);
+    cr_assert_not(future_cancel(&f), "cancelled a done future");
+    cr_assert_eq(future_result(&f, &r), 0);
+    cr_assert_eq(r, ARG(1), "the second set_result changed the result");
+}
+
+Test(loop, run_until_complete_says_when_nothing_can_finish_the_future)
+{
+    Future never;
+    future_init(&never, loop);
+    cr_assert_eq(run_until_complete(loop, &never), -1);
+}
+
+/* --- errors and cancellation ---------------------------------------------- */
+
+/* await target, catching: result and error kept for the test. */
+typedef struct {
+    Gen gen;
+    Future *target;
+    FutureAwait await;
+    void *result;
+    int error;
+} Awaiter;
+
+static GenStatus awaiter_step(Gen *g)
+{
+    Awaiter *a = (Awaiter *)g;
+    GEN_BEGIN(g);
+    future_await(&a->await, a->target);
+    TRY_AWAIT(g, &a->await.gen, a->result, a->error);
+    GEN_RETURN(g, a->result);
+    GEN_END(g);
+}
+
+static Gen *awaiter(Awaiter *a, Future *target)
+{
+    memset(a, 0, sizeof *a);
+    a->target = target;
+    return gen_init(&a->gen, awaiter_step, "awaiter");
+}
+
+/* await sock_recv(fd): raises whatever recv fails with. */
+typedef struct {
+    Gen gen;
+    int fd;
+    char buf[64];
+    SockRecv recv;
+    void *ignored;
+} Reader;
+
+static GenStatus reader_step(Gen *g)
+{
+    Reader *r = (Reader *)g;
+    GEN_BEGIN(g);
+    sock_recv(&r->recv, loop, r->fd, r->buf, sizeof r->buf);
+    AWAIT(g, &r->recv.gen, r->ignored);
+    GEN_RETURN(g, ARG(r->recv.received));
+    GEN_END(g);
+}
+
+/* A connected TCP pair on loopback: fds[0] ours, fds[1] the peer. */
+static void tcp_pair(int fds[2])
+{
+    int port;
+    int listener = tcp_listen(0, &port);
+    cr_assert_neq(listener, -1);
+    fds[1] = tcp_connect(port);
+    cr_assert_neq(fds[1], -1);
+    for (int tries = 0; (fds[0] = accept(listener, NULL, NULL)) == -1;
+         tries++) {
+        cr_assert(tries < 1000 && errno == EAGAIN, "accept failed");
+        poll(NULL, 0, 1);
+    }
+    fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    close(listener);
+}
+
+static void reset_peer(int fd)
+{
+    struct linger hard = {1, 0}; /* close sends RST, not FIN */
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    close(fd);
+}
+
+static void failed_recv_reaches_the_awaiting_task(Registration how)
+{
+    loop_set_registration(loop, how);
+    int fds[2];
+    tcp_pair(fds);
+    Reader r = {.fd = fds[0]};
+    Task reading, waiting;
+    Awaiter a;
+    create_task(loop, &reading, gen_init(&r.gen, reader_step, "reader"), "r");
+    create_task(loop, &waiting, awaiter(&a, &reading.future), "a");
+    run_first_steps(); /* both start: the reader waits for data */
+    reset_peer(fds[1]);
+    cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
+    cr_assert_eq(future_result(&reading.future, NULL), ECONNRESET,
+                 "the reading task did not fail with ECONNRESET: %s",
+                 strerror(reading.future.error));
+    cr_assert_eq(a.error, ECONNRESET, "its awaiter got %s", strerror(a.error));
+    loop_close_fd(loop, fds[0]);
+}
+
+Test(loop, failed_recv_reaches_the_awaiting_task_persistent)
+{
+    failed_recv_reaches_the_awaiting_task(REGISTER_PERSISTENT);
+}
+
+Test(loop, failed_recv_reaches_the_awaiting_task_per_wait)
+{
+    failed_recv_reaches_the_awaiting_task(REGISTER_PER_WAIT);
+}
+
+Test(loop, a_cancelled_tasks_awaiter_sees_the_cancellation)
+{
+    Sleeper s;
+    Task sleeping, waiting;
+    Awaiter a;
+    create_task(loop, &sleeping, sleeper(&s, 10, 1), "sleeper");
+    create_task(loop, &waiting, awaiter(&a, &sleeping.future), "awaiter");
+    run_first_steps();
+    cr_assert(task_cancel(&sleeping));
+    cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
+    cr_assert(future_cancelled(&sleeping.future));
+    cr_assert_eq(a.error, ECANCELED, "the awaiter got %s", strerror(a.error));
+    expect_log((int[]){10}, 1); /* the sleeper never went past its sleep */
+    loop_run_once(loop);
+    cr_assert_not(loop_has_work(loop), "the 10 s timer stayed behind");
+}
+
+Test(loop, a_task_cancelled_before_it_starts_never_runs)
+{
+    Sleeper s;
+    Task t;
+    create_task(loop, &t, sleeper(&s, 0, 1), "t");
+    cr_assert(task_cancel(&t));
+    loop_run_once(loop);
+    cr_assert(future_cancelled(&t.future));
+    cr_assert_eq(nlog, 0);
+    cr_assert_not(task_cancel(&t), "cancelled twice");
+}
+
+typedef struct {
+    Gen gen;
+    Future *inner;
+    double timeout;
+    WaitFor wait;
+    void *result;
+    int error;
+} Waiter;
+
+static GenStatus waiter_step(Gen *g)
+{
+    Waiter *w = (Waiter *)g;
+    GEN_BEGIN(g);
+    wait_for(&w->wait, loop, w->inner, w->timeout);
+    TRY_AWAIT(g, &w->wait.gen, w->result, w->error);
+    GEN_END(g);
+}
+
+Test(loop, wait_for_times_out_and_cancels)
+{
+    Sleeper s;
+    Task slow, waiting;
+    Waiter w = {.timeout = 0.05};
+    w.inner = &create_task(loop, &slow, sleeper(&s, 10, 1), "slow")->future;
+    double began = monotonic_now();
+    create_task(loop, &waiting, gen_init(&w.gen, waiter_step, "w"), "w");
+    cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
+    cr_assert_eq(w.error, ETIMEDOUT, "wait_for gave %s", strerror(w.error));
+    cr_assert(future_cancelled(&slow.future), "the slow task goes on");
+    cr_assert_lt(monotonic_now() - began, 1.0);
+}
+
+Test(loop, wait_for_returns_the_result_in_time)
+{
+    Sleeper s;
+    Task quick, waiting;
+    Waiter w = {.timeout = 5};
+    w.inner =
+        &create_task(loop, &quick, sleeper(&s, 0.01, 42), "quick")->future;
+    create_task(loop, &waiting, gen_init(&w.gen, waiter_step, "w"), "w");
+    cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
+    cr_assert_eq(w.error, 0);
+    cr_assert_eq(w.result, ARG(42));
+    loop_run_once(loop);
+    cr_assert_not(loop_has_work(loop), "wait_for's 5 s timer stayed behind");
+}
+
+/* --- socket operations -----------------------------------------------------
+ */
+
+enum {
+    ROUND_TRIP_BYTES = 1 << 20
+}; /* past the socket buffers: sendall
+      must wait and keep the rest */
+
+/* Accepts one connection and echoes it until end of file. */
+typedef struct {
+    Gen gen;
+    int listener, fd;
+    SockAccept accept;
+    SockRecv recv;
+    SockSendAll send;
+    char buf[4096];
+    void *ignored;
+} EchoOnce;
+
+static GenStatus echo_once_step(Gen *g)
+{
+    EchoOnce *e = (EchoOnce *)g;
+    GEN_BEGIN(g);
+    sock_accept(&e->accept, loop, e->listener);
+    AWAIT(g, &e->accept.gen, e->ignored);
+    e->fd = e->accept.accepted;
+    for (;;) {
+        sock_recv(&e->recv, loop, e->fd, e->buf, sizeof e->buf);
+        AWAIT(g, &e->recv.gen, e->ignored);
+        if (e->recv.received == 0)
+            break;
+        sock_sendall(&e->send, loop, e->fd, e->buf, (size_t)e->recv.received);
+        AWAIT(g, &e->send.gen, e->ignored);
+    }
+    loop_close_fd(loop, e->fd);
+    GEN_END(g);
+}
+
+/* Connects, sends everything (one sendall), half-closes, reads it back. */
+typedef struct {
+    Gen gen;
+    int fd;
+    struct sockaddr_in address;
+    SockConnect connect;
+    SockSendAll send;
+    SockRecv recv;
+    char *data, *back;
+    size_t got;
+    void *ignored;
+} Sender;
+
+static GenStatus sender_step(Gen *g)
+{
+    Sender *s = (Sender *)g;
+    GEN_BEGIN(g);
+    sock_connect(&s->connect, loop, s->fd, &s->address);
+    AWAIT(g, &s->connect.gen, s->ignored);
+    sock_sendall(&s->send, loop, s->fd, s->data, ROUND_TRIP_BYTES);
+    AWAIT(g, &s->send.gen, s->ignored);
+    shutdown(s->fd, SHUT_WR);
+    for (;;) {
+        sock_recv(&s->recv, loop, s->fd, s->back + s->got,
+                  ROUND_TRIP_BYTES - s->got);
+        AWAIT(g, &s->recv.gen, s->ignored);
+        if (s->recv.received == 0 ||
+            (s->got += (size_t)s->recv.received) == ROUND_TRIP_BYTES)
+            break;
+    }
+    loop_close_fd(loop, s->fd);
+    GEN_END(g);
+}
+
+static void round_trip(Registration how)
+{
+    loop_set_registration(loop, how);
+    int port;
+    EchoOnce e = {.listener = tcp_listen(0, &port)};
+    cr_assert_neq(e.listener, -1);
+    Sender s = {.fd = tcp_socket_nonblocking(),
+                .data = malloc(ROUND_TRIP_BYTES),
+                .back = calloc(1, ROUND_TRIP_BYTES)};
+    s.address.sin_family = AF_INET;
+    s.address.sin_port = htons((unsigned short)port);
+    s.address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (size_t i = 0; i < ROUND_TRIP_BYTES; i++)
+        s.data[i] = (char)(i * 7 + i / 251);
+    Task server, client;
+    create_task(loop, &server, gen_init(&e.gen, echo_once_step, "echo"), "e");
+    create_task(loop, &client, gen_init(&s.gen, sender_step, "sender"), "s");
+    Future *both[2] = {&server.future, &client.future};
+    void *results[2];
+    Gather g;
+    cr_assert_eq(run_until_complete(loop, gather(&g, loop, both, 2, results)),
+                 0);
+    cr_assert_eq(g.outer.error, 0, "failed: %s", strerror(g.outer.error));
+    cr_assert_eq(s.got, (size_t)ROUND_TRIP_BYTES);
+    cr_assert(memcmp(s.data, s.back, ROUND_TRIP_BYTES) == 0, "bytes differ");
+    loop_close_fd(loop, e.listener);
+    loop_run_once(loop);
+    cr_assert_not(loop_has_work(loop), "a reader or writer stayed behind");
+    free(s.data);
+    free(s.back);
+}
+
+Test(loop, sockets_round_trip_1_mib_persistent)
+{
+    round_trip(REGISTER_PERSISTENT);
+}
+
+Test(loop, sockets_round_trip_1_mib_per_wait)
+{
+    round_trip(REGISTER_PER_WAIT);
+}
+
+Test(loop, connect_to_a_closed_port_raises_econnrefused)
+{
+    int port;
+    int listener = tcp_listen(0, &port);
+    close(listener); /* nothing listens there any more */
+    Sender s = {.fd = tcp_socket_nonblocking()};
+    s.address.sin_family = AF_INET;
+    s.address.sin_port = htons((unsigned short)port);
+    s.address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    Task t;
+    create_task(loop, &t, gen_init(&s.gen, sender_step, "sender"), "s");
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(t.future.error, ECONNREFUSED, "got %s",
+                 strerror(t.future.error));
+    loop_close_fd(loop, s.fd);
+}
