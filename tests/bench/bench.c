@@ -52,7 +52,7 @@ _Noreturn void fail(const char *what)
     exit(1);
 }
 
-long raise_fd_limit(void)
+long bench_raise_fd_limit(void)
 {
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) == -1)

@@ -26,7 +26,7 @@ _Noreturn void fail(const char *what);
 
 /* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft
  * limit (a server holding 10,000 connections needs more than 1,024). */
-long raise_fd_limit(void);
+long bench_raise_fd_limit(void);
 
 /* Listens on 127.0.0.1:port (0: any), backlog SOMAXCONN; returns the fd and
  * prints "listening on 127.0.0.1:N" on stderr, as every server here does. */

@@ -33,6 +33,24 @@ BENCH_BINS += $(BENCH_BIN)/micro
 $(BENCH_BIN)/micro: tests/bench/micro.c 05-generators/coro.c \
   05-generators/coro.h $(BENCH_COMMON)
 
+# The task rows, through stage 08's real loop, only once it exists.
+ifneq ($(wildcard 08-event-loop/event_loop.h 08-event-loop/tasks.c),)
+BENCH_BINS += $(BENCH_BIN)/micro_loop
+$(BENCH_BIN)/micro_loop: tests/bench/micro_loop.c $(BENCH_COMMON) $(LOOP_08)
+$(BENCH_BIN)/micro_loop: CFLAGS += -Wno-implicit-fallthrough
+endif
+
+# What each stage's design can do against the demo server: the real loop's
+# row needs stage 08; without it the row says skipped.
+BENCH_BINS += $(BENCH_BIN)/designs
+ifneq ($(wildcard 08-event-loop/event_loop.h 08-event-loop/tasks.c),)
+$(BENCH_BIN)/designs: tests/bench/designs.c $(BENCH_COMMON) $(LOOP_08)
+$(BENCH_BIN)/designs: CFLAGS += -DWITH_LOOP08 -Wno-implicit-fallthrough
+else
+$(BENCH_BIN)/designs: tests/bench/designs.c $(BENCH_COMMON) \
+  05-generators/coro.c 05-generators/coro.h
+endif
+
 $(BENCH_BINS):
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(BENCH_LIBS) $(LDLIBS)
@@ -40,5 +58,5 @@ $(BENCH_BINS):
 .PHONY: bench bench-bins
 bench-bins: $(BENCH_BINS)
 
-bench: bench-bins ## measure processes, threads, coroutines and C10K servers (QUICK=1: under 30 s)
+bench: bench-bins $(SERVER) ## measure processes, threads, coroutines and C10K servers (QUICK=1: under 30 s)
 	@O='$(O)' QUICK='$(QUICK)' tests/bench/run-bench.sh

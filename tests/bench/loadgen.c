@@ -430,7 +430,7 @@ int main(int argc, char **argv)
     signal(SIGALRM, on_alarm);
     alarm((unsigned)(60 + lg.seconds * 2));
     char note[160] = "";
-    long fds = raise_fd_limit();
+    long fds = bench_raise_fd_limit();
     lg.nconns = lg.busy + lg.idle;
     if (lg.nconns > fds - 16) {
         snprintf(note, sizeof note,

@@ -33,7 +33,7 @@ if [ -n "${QUICK:-}" ]; then
 else
     RUNS=400
     REPEAT=3
-    SECONDS_BUSY=1.5
+    SECONDS_BUSY=1.2
     IDLE=10000
     TIME_SCALE=0.25
 fi
@@ -60,10 +60,11 @@ log_table() {
         return sprintf("%.1f MiB", v / 1048576)
     }
     { what[NR] = $1; val[NR] = $2; unit[NR] = $3; how[NR] = $4
-      if (val[NR] > 0 && (min == "" || val[NR] < min)) min = val[NR] }
+      if (val[NR] ~ /^[0-9.]+$/ && val[NR] > 0 && (min == "" || val[NR] < min)) min = val[NR] }
     END {
-        printf "  %-58s %11s %10s  %s\n", "", "median", "x smallest", "log scale: 10 # = 10x"
+        printf "  %-58s %11s %10s  %s\n", "", "value", "x smallest", "log scale: 10 # = 10x"
         for (i = 1; i <= NR; i++) {
+            if (val[i] !~ /^[0-9.]+$/) { printf "  %-58s %s\n", what[i], val[i]; continue }
             if (val[i] <= 0) { printf "  %-58s %11s\n", what[i], "n/a"; continue }
             r = val[i] / min
             n = int(log(r) / log(10) * 10 + 1.5)
@@ -120,6 +121,13 @@ header() {
 
 micro_tables() {
     RUNS=$RUNS "$BIN/micro" >"$WORK/micro.tsv" || { echo "micro failed"; return; }
+    if [ -x "$BIN/micro_loop" ]; then
+        RUNS=$RUNS "$BIN/micro_loop" >>"$WORK/micro.tsv"
+    else
+        why="skipped: stage 08's event loop (08-event-loop/event_loop.h) is not there yet"
+        printf 'startup\ttask (stage 08)\t%s\nswitch\ttask switch through the loop (stage 08)\t%s\nmemory\ttask (stage 08)\t%s\n' \
+            "$why" "$why" "$why" >>"$WORK/micro.tsv"
+    fi
     section "Start-up: one unit of work created, run, and gone" \
         "  The talk: processes are slow to start, threads faster, coroutines have no boot penalty."
     awk -F'\t' '$1 == "startup" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$WORK/micro.tsv" | log_table
@@ -179,6 +187,7 @@ measure_all() {
     measure_server "select() server, 1 thread" "$idle" -- "$BIN/srv_select"
     if [ -x "${O}08-event-loop/echo_server" ]; then
         measure_server "stage 08 echo_server, epoll" "$idle" ASYNCIO_SELECTOR=epoll -- "${O}08-event-loop/echo_server"
+        measure_server "stage 08 epoll, per-wait reg." "$idle" ASYNCIO_SELECTOR=epoll ASYNCIO_REGISTRATION=per-wait -- "${O}08-event-loop/echo_server"
         measure_server "stage 08 echo_server, poll" "$idle" ASYNCIO_SELECTOR=poll -- "${O}08-event-loop/echo_server"
     else
         echo "stage 08 echo_server|$idle|skipped: ${O}08-event-loop/echo_server is not built yet" >>"$WORK/c10k.rows"
@@ -269,16 +278,46 @@ c10k_table_idle() {
     awk -F'|' 'FNR == NR { if (NF >= 10) busy[$1] = $5; next }
     NF >= 10 && busy[$1] > 0 { slow[$1] = sprintf("%.0f%%", 100 * (1 - $5 / busy[$1])) }
     { print }
-    END { for (s in slow) printf "SLOW|%s|%s\n", s, slow[s] > "/dev/stderr" }' \
+    NF >= 10 && busy[$1] > 0 { printf "SLOW|%s|%s\n", $1, slow[$1] > "/dev/stderr" }' \
         "$WORK/c10k.busy" "$WORK/c10k.rows" 2>"$WORK/slow" >/dev/null
     c10k_table
     echo
     echo "  busy connections slowed down by the idle ones (msg/s lost vs the table above):"
-    awk -F'|' '{ printf "  %-30s %s\n", $2, $3 }' "$WORK/slow" | sort
+    awk -F'|' '{ printf "  %-30s %s\n", $2, $3 }' "$WORK/slow"
+}
+
+designs_table() {
+    section "What each stage's design can do, against the demo server (one delay = 2 s x TIME_SCALE=$TIME_SCALE)" \
+"  Each design is one stage's way of waiting, run in its own process. '2 requests' are sent at
+  once: 2 delays means one stalls the other. CPU = user+system time of the process while one
+  request waits (polling intervals scale with TIME_SCALE like the delay, so the number of
+  polls, and the CPU, is that of a real 2 s wait). Then 10 and 1,000 requests at once: how
+  many are answered within 1.5 delays. One run each."
+    if ! start_server TIME_SCALE="$TIME_SCALE" -- "${O}03-blocking-io/server"; then
+        echo "  skipped: the demo server ${O}03-blocking-io/server did not start"
+        return
+    fi
+    PORT=$SERVER_PORT TIME_SCALE=$TIME_SCALE "$BIN/designs" >"$WORK/designs.tsv" 2>"$WORK/designs.err"
+    local status=$?
+    stop_server
+    [ $status -ne 0 ] && echo "  designs failed: $(head -c 300 "$WORK/designs.err")"
+    awk -F'\t' '
+    BEGIN { printf "  %-42s %9s %8s %10s %11s %8s\n", "design", "2 requests", "stalls?", "CPU, 1 req", "done of 10", "of 1,000" }
+    $2 == "-" { printf "  %-42s %s\n", $1, $6; next }
+    { printf "  %-42s %6.2f dl %8s %7.0f us %11d %8d\n", $1, $2, ($2 > 1.7 ? "yes" : "no"), $3, $4, $5
+      name[++n] = $1; cpu[n] = $3; if ($3 > max) max = $3 }
+    END {
+        print ""; print "  CPU burnt while one request waits (linear, # = " int(max / 40 + 1) " us)"
+        for (i = 1; i <= n; i++) {
+            bar = ""; for (k = 0; k < cpu[i] / (max / 40 + 1); k++) bar = bar "#"
+            printf "  %-42s %s %d us\n", name[i], bar, cpu[i]
+        }
+    }' "$WORK/designs.tsv"
 }
 
 header
 micro_tables
+designs_table
 c10k
 [ -n "${C10K_FAILED:-}" ] && exit 1
 exit 0

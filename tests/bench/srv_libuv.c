@@ -83,7 +83,7 @@ static void on_connection(uv_stream_t *server, int status)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit();
+    bench_raise_fd_limit();
     uv_loop_t *loop = uv_default_loop();
     uv_tcp_t server;
     uv_tcp_init(loop, &server);

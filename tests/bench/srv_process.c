@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     signal(SIGCHLD, SIG_IGN); /* children are reaped by the kernel */
-    raise_fd_limit();
+    bench_raise_fd_limit();
     pid_t parent = getpid();
     int listener = listen_local(port_from(argc, argv));
     for (;;) {

@@ -71,7 +71,7 @@ static void echo(int fd)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit();
+    bench_raise_fd_limit();
     int listener = listen_local(port_from(argc, argv));
     int maxfd = listener;
     for (;;) {

@@ -38,7 +38,7 @@ static void *serve(void *arg)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit();
+    bench_raise_fd_limit();
     int listener = listen_local(port_from(argc, argv));
     for (;;) {
         int fd = accept(listener, NULL, NULL);
