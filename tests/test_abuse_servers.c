@@ -108,8 +108,9 @@ static long rss_kb(pid_t pid)
 static bool ready(int fd, short events, double seconds)
 {
     struct pollfd p = {fd, events, 0};
+    int ms = seconds > 0 ? (int)(seconds * 1000) : 0; /* never -1: forever */
     int n;
-    while ((n = poll(&p, 1, (int)(seconds * 1000))) == -1 && errno == EINTR)
+    while ((n = poll(&p, 1, ms)) == -1 && errno == EINTR)
         continue;
     return n == 1;
 }
@@ -203,15 +204,28 @@ static void raise_fd_limit(void)
 /* Starts the target with extra environment `env` (NULL: its TIME_SCALE),
  * notes its descriptor count before any client, and checks that it
  * answers one. */
+/* The descriptor limit the server runs with: 0 leaves it as ours. */
+static int server_fd_limit;
+
 static void start_with(const Target *t, const char *env)
 {
     if (access(bin(t->program), X_OK) != 0)
         cr_skip_test("%s is not built yet", t->program);
     signal(SIGPIPE, SIG_IGN); /* a reset peer: EPIPE, not death */
     raise_fd_limit();
-    const char *argv[] = {bin(t->program), NULL};
     const char *envp[] = {env ? env : t->time_scale, NULL};
-    server = server_start(argv, envp);
+    if (server_fd_limit > 0) {
+        /* sh sets the soft and hard limits, then becomes the server (exec:
+         * same PID), which cannot raise its limit past that hard one. */
+        char script[64];
+        snprintf(script, sizeof script, "ulimit -n %d && exec \"$0\"",
+                 server_fd_limit);
+        const char *argv[] = {"/bin/sh", "-c", script, bin(t->program), NULL};
+        server = server_start(argv, envp);
+    } else {
+        const char *argv[] = {bin(t->program), NULL};
+        server = server_start(argv, envp);
+    }
     fd_baseline = count_fds(server.pid);
     expect_normal_client(t, "warm-up");
 }
@@ -480,6 +494,31 @@ static void every_byte_value(const Target *t)
     close(fd);
 }
 
+/* More clients than the server has descriptors (it runs with a limit of
+ * EMFILE_LIMIT): accept() fails with EMFILE. The server must keep serving
+ * the connections it has, and accept again once clients leave. */
+enum { EMFILE_LIMIT = 64, EMFILE_CLIENTS = 100 };
+static void out_of_descriptors(const Target *t)
+{
+    static int fds[EMFILE_CLIENTS];
+    for (int i = 0; i < EMFILE_CLIENTS; i++) {
+        fds[i] = connect_or_fail(); /* the kernel queues what is not taken */
+        send_all(fds[i], "x", 1);
+    }
+    int answered = 0; /* the accepted ones answer within one delay */
+    double deadline = now() + t->delay + 0.3;
+    for (int i = 0; i < EMFILE_CLIENTS; i++) {
+        char back;
+        answered += recv_upto(fds[i], &back, 1, deadline - now()) == 1;
+    }
+    cr_expect(answered >= EMFILE_LIMIT / 2,
+              "out of descriptors, the server answered %d of %d clients: "
+              "it should keep serving the ~%d it could accept",
+              answered, EMFILE_CLIENTS, EMFILE_LIMIT - 10);
+    for (int i = 0; i < EMFILE_CLIENTS; i++)
+        close(fds[i]);
+}
+
 /* SIGINT (Ctrl-C) or SIGTERM with clients connected, one of them waiting
  * for its answer: the server closes every connection, exits 0, and leaves
  * nothing listening on its port. */
@@ -579,6 +618,12 @@ static void abuse_twice(const Target *t, const char *env, Abuse *abuse,
     Test(suite, serves_others_beside_500_silent_clients)                       \
     {                                                                          \
         abuse_twice(&target, NULL, silent_crowd, "500 silent clients");        \
+    }                                                                          \
+    Test(suite, out_of_descriptors_then_recovers)                              \
+    {                                                                          \
+        server_fd_limit = EMFILE_LIMIT;                                        \
+        abuse_twice(&target, NULL, out_of_descriptors,                         \
+                    "100 clients beyond a limit of 64 descriptors");           \
     }                                                                          \
     Test(suite, every_byte_value)                                              \
     {                                                                          \
