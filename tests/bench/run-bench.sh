@@ -282,7 +282,8 @@ c10k_table_idle() {
         "$WORK/c10k.busy" "$WORK/c10k.rows" 2>"$WORK/slow" >/dev/null
     c10k_table
     echo
-    echo "  busy connections slowed down by the idle ones (msg/s lost vs the table above):"
+    echo "  busy connections slowed down by the idle ones (msg/s lost vs the table above;"
+    echo "  msg/s moves a lot between runs on a shared 2-core machine: a negative figure is that noise):"
     awk -F'|' '{ printf "  %-30s %s\n", $2, $3 }' "$WORK/slow"
 }
 
