@@ -17,8 +17,7 @@
 typedef enum {
     GEN_YIELDED,  /* Python: next(gen) returned a value: gen->yielded */
     GEN_RETURNED, /* Python: StopIteration; its .value is gen->result */
-    GEN_ERROR, /* a bug, such as stepping a finished generator; said on stderr
-                */
+    GEN_ERROR,    /* a bug, such as stepping a finished generator: on stderr */
 } GenStatus;
 
 typedef struct Gen Gen;
@@ -65,11 +64,15 @@ int gen_finished(const Gen *gen);
 /* Python: into = yield from child. Steps child; each of its yields is handed
  * up to whoever steps us; its return value lands in `into`, a field of our
  * frame (a switch-based frame cannot yield in the middle of an expression).
- * Works to any depth: child may itself be YIELD_FROM-ing. */
+ * Works to any depth: child may itself be YIELD_FROM-ing. Every resume
+ * evaluates `child` again, so make it a frame field set up on the line
+ * before, not a call that builds a new generator. */
 #define YIELD_FROM(gen, child, into)                                           \
     do {                                                                       \
         (gen)->resume_at = __LINE__;                                           \
-    case __LINE__:                                                             \
+        if (0) { /* only a resume enters here, by the case label */            \
+        case __LINE__:;                                                        \
+        }                                                                      \
         switch (gen_next(child)) {                                             \
         case GEN_YIELDED:                                                      \
             (gen)->yielded = (child)->yielded;                                 \

@@ -9,7 +9,3 @@ run-06: $(O)06-executor/executor $(SERVER)
 TESTS += $(O)tests/bin/test_06_executor
 $(O)tests/bin/test_06_executor: tests/test_06_executor.c \
   06-executor/coro.c 06-executor/talk.c
-# Stopgap until coro.h's YIELD_FROM stops falling into its own case label
-# (gcc -Wextra's -Wimplicit-fallthrough rejects it): reported to the lead.
-$(O)06-executor/executor $(O)tests/bin/test_06_executor: \
-  CFLAGS += -Wno-implicit-fallthrough

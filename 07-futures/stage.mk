@@ -9,7 +9,3 @@ run-07: $(O)07-futures/futures $(SERVER)
 TESTS += $(O)tests/bin/test_07_futures
 $(O)tests/bin/test_07_futures: tests/test_07_futures.c \
   07-futures/coro.c 07-futures/talk.c
-# Stopgap, as in 06-executor/stage.mk, until coro.h's YIELD_FROM stops
-# falling into its own case label (gcc -Wextra's -Wimplicit-fallthrough).
-$(O)07-futures/futures $(O)tests/bin/test_07_futures: \
-  CFLAGS += -Wno-implicit-fallthrough

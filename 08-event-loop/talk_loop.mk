@@ -11,7 +11,3 @@ run-08-talk: $(O)08-event-loop/talk_loop $(SERVER)
 TESTS += $(O)tests/bin/test_08_talk_loop
 $(O)tests/bin/test_08_talk_loop: tests/test_08_talk_loop.c \
   08-event-loop/coro.c 08-event-loop/talk.c
-# Stopgap, as in 06-executor/stage.mk, until coro.h's YIELD_FROM stops
-# falling into its own case label (gcc -Wextra's -Wimplicit-fallthrough).
-$(O)08-event-loop/talk_loop $(O)tests/bin/test_08_talk_loop: \
-  CFLAGS += -Wno-implicit-fallthrough
