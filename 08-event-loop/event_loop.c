@@ -55,6 +55,7 @@ struct Loop {
     FdEntry *fds; /* indexed by descriptor */
     int fds_cap;
     int nhandlers; /* readers + writers: something to wait for */
+    bool stopping; /* loop_stop() was called in this iteration */
 
     bool trace;
     Task *traced[TRACE_COLUMNS];
@@ -436,7 +437,7 @@ static void run_ready_snapshot(Loop *loop)
  * next deadline if there is a timer, else until an IO event (-1). */
 static int selector_timeout_ms(const Loop *loop)
 {
-    if (loop->ready_count > 0)
+    if (loop->ready_count > 0 || loop->stopping)
         return 0;
     if (loop->ntimers == 0)
         return -1;
@@ -478,6 +479,20 @@ int loop_run_once(Loop *loop)
     run_due_timers(loop);     /* 1. timers due */
     run_ready_snapshot(loop); /* 2. ready callbacks */
     return wait_for_io(loop); /* 3. selector wait */
+}
+
+/* Python: loop.stop(). The callbacks of this iteration still run; the
+ * iteration then ends without sleeping, and run_until_complete returns. */
+void loop_stop(Loop *loop)
+{
+    loop->stopping = true;
+}
+
+bool loop_stopped(Loop *loop)
+{
+    bool stopped = loop->stopping;
+    loop->stopping = false;
+    return stopped;
 }
 
 /* --- making and closing a loop ------------------------------------------- */

@@ -104,6 +104,10 @@ int loop_add_signal_handler(Loop *loop, int signo, Callback fn, void *arg);
  * or -1 with a message if the loop can make no progress (nothing ready,
  * no timer, nothing to wait on) or the selector failed. */
 int loop_run_once(Loop *loop);
+/* Python: loop.stop(): finish this iteration's callbacks, then stop.
+ * loop_stopped() says whether it was called, and clears it. */
+void loop_stop(Loop *loop);
+bool loop_stopped(Loop *loop);
 /* Anything ready, or a timer, reader or writer that could make it so. */
 bool loop_has_work(const Loop *loop);
 

@@ -265,29 +265,38 @@ bool task_cancel(Task *task)
     return true;
 }
 
-/* Python: run_until_complete's done callback stops the loop. Here its
- * being in the ready queue is enough: the selector wait that follows the
- * future's completion returns at once instead of sleeping. */
-static void future_is_done(void *arg)
+/* Python: run_until_complete's done callback, _run_until_complete_cb:
+ * loop.stop(). Stopping, not just returning once the future is done,
+ * lets the callbacks scheduled beside this one run too (a gather's own
+ * done callback, say) before the caller frees what they point to. */
+static void stop_loop(void *loop)
 {
-    (void)arg;
+    loop_stop(loop);
+}
+
+static int give_up(Future *f, const char *why)
+{
+    future_remove_done_callback(f, stop_loop, f->loop);
+    if (why)
+        fprintf(stderr, "run_until_complete: %s\n", why);
+    return -1;
 }
 
 int run_until_complete(Loop *loop, Future *f)
 {
-    future_add_done_callback(f, future_is_done, NULL);
-    while (!future_done(f)) {
+    future_add_done_callback(f, stop_loop, loop);
+    while (!loop_stopped(loop)) {
         if (loop_run_once(loop) == -1)
-            return -1;
-        if (!future_done(f) && !loop_has_work(loop)) {
-            fprintf(stderr,
-                    "run_until_complete: nothing is ready and nothing can "
-                    "become ready (no timer, no reader, no writer), so the "
-                    "future can never finish (hint: does a task await a "
-                    "future nobody completes?)\n");
-            return -1;
-        }
+            return give_up(f, NULL);
+        if (!future_done(f) && !loop_has_work(loop))
+            return give_up(f, "nothing is ready and nothing can become "
+                              "ready (no timer, no reader, no writer), so "
+                              "the future can never finish (hint: does a "
+                              "task await a future nobody completes?)");
     }
+    if (!future_done(f))
+        return give_up(f, "the loop was stopped before the future finished "
+                          "(hint: who called loop_stop?)");
     return 0;
 }
 

@@ -251,6 +251,27 @@ Test(loop, run_until_complete_says_when_nothing_can_finish_the_future)
     cr_assert_eq(run_until_complete(loop, &never), -1);
 }
 
+static void finish(void *future)
+{
+    future_set_result(future, NULL);
+}
+
+/* asyncio's run_until_complete stops the loop from a done callback, so the
+ * callbacks scheduled beside it still run before it returns. Returning as
+ * soon as the future is done would leave them queued, pointing into frames
+ * the caller is about to free (demo 1's gather did, until ASan saw it). */
+Test(loop, run_until_complete_runs_the_callbacks_scheduled_with_its_own)
+{
+    Future f;
+    future_init(&f, loop);
+    future_add_done_callback(&f, record, ARG(1));
+    call_soon(loop, finish, &f);
+    cr_assert_eq(run_until_complete(loop, &f), 0);
+    expect_log((int[]){1}, 1);
+    cr_assert_not(loop_stopped(loop), "the stop must not outlive the run");
+    future_free(&f);
+}
+
 /* --- errors and cancellation ---------------------------------------------- */
 
 /* await target, catching: result and error kept for the test. */
