@@ -259,11 +259,12 @@ Server server_start(const char *const argv[], const char *const env[])
     return s;
 }
 
-int server_stop(Server *s)
+int server_stop_by(Server *s, int signo)
 {
     if (s->pid <= 0)
         return -1;
-    kill(s->pid, SIGTERM);
+    if (signo)
+        kill(s->pid, signo);
     int raw = 0;
     double deadline = now() + 3;
     pid_t done;
@@ -278,6 +279,11 @@ int server_stop(Server *s)
         close(s->err_fd);
     s->err_fd = -1;
     return decode_status(raw);
+}
+
+int server_stop(Server *s)
+{
+    return server_stop_by(s, SIGTERM);
 }
 
 const char *port_env(const Server *s)

@@ -50,6 +50,9 @@ Server server_start(const char *const argv[], const char *const env[]);
 /* SIGTERM, then SIGKILL after 3 s; returns the exit status (as Run.status).
  * Safe to call twice, and on a server that never started. */
 int server_stop(Server *server);
+/* The same with another signal, or none (0) when the test sent it already:
+ * a second signal could land while the server exits and kill it. */
+int server_stop_by(Server *server, int signo);
 
 /* "PORT=N" for the server, in a static buffer. */
 const char *port_env(const Server *server);

@@ -237,5 +237,5 @@ Test(e2e, echo_server_stops_on_sigint_with_connections_open)
         cr_assert_leq(recv(fds[i], &byte, 1, 0), 0);
         close(fds[i]);
     }
-    cr_assert_eq(server_stop(&server), 0, "SIGINT must exit 0");
+    cr_assert_eq(server_stop_by(&server, 0), 0, "SIGINT must exit 0");
 }

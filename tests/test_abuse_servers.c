@@ -531,24 +531,12 @@ static void stops_cleanly_on(const Target *t, int signo)
         idle[i] = connect_or_fail();
     send_all(waiting, "waiting", 7);
     pause_seconds(0.02); /* let the server take them in */
-    pid_t pid = server.pid;
     int port = server.port;
-    cr_assert(kill(pid, signo) == 0, "kill: %s", strerror(errno));
-
-    int raw = 0;
-    pid_t done = 0;
-    double deadline = now() + 3;
-    while ((done = waitpid(pid, &raw, WNOHANG)) == 0 && now() < deadline)
-        pause_seconds(0.01);
-    cr_assert(done == pid, "the server did not exit within 3 s of %s",
-              strsignal(signo));
-    server.pid = 0; /* reaped: .fini has nothing left to stop */
-    close(server.err_fd);
-    server.err_fd = -1;
-    cr_expect(WIFEXITED(raw) && WEXITSTATUS(raw) == 0,
-              "after %s the server %s %d, not exit status 0", strsignal(signo),
-              WIFEXITED(raw) ? "exited with" : "died of",
-              WIFEXITED(raw) ? WEXITSTATUS(raw) : WTERMSIG(raw));
+    int status = server_stop_by(&server, signo);
+    cr_assert(status != 128 + SIGKILL,
+              "the server did not exit within 3 s of %s", strsignal(signo));
+    cr_expect(status == 0, "after %s the server ended with status %d, not 0",
+              strsignal(signo), status);
 
     /* Its connections were closed: each client sees EOF or a reset (the
      * waiting one may get its answer first: read past it). */
