@@ -3,9 +3,9 @@
  * the Timer that prefixes each trace line with the time since it started,
  * and the knobs every program reads from the environment:
  *
- *   TIME_SCALE  multiplies every wait (TIME_SCALE=0.05 runs the talk 20x
- * faster) PORT        the demo server's port on 127.0.0.1 (default 8080) RUNS
- * how many repetitions a measurement takes
+ *   TIME_SCALE  multiplies every wait (0.05 runs the talk 20x faster)
+ *   PORT        the demo server's port on 127.0.0.1 (default 8080)
+ *   RUNS        how many repetitions a measurement takes
  *
  * This file and talk.c are identical in every stage, so `make diff-NN`
  * never shows them: a diff between two stages is only what the new stage
