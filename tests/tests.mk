@@ -5,6 +5,11 @@
 # A test file #includes the stage program it tests (with STAGE_NO_MAIN, so
 # the stage's main is left out) and so reaches even its static functions.
 
+# The layout's own promises (identical shared copies, a chapter per stage).
+TESTS += $(O)tests/bin/test_repo
+$(O)tests/bin/test_repo: tests/test_repo.c
+$(O)tests/bin/test_repo: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
+
 HARNESS     := tests/harness.c tests/harness.h
 TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
 
