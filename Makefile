@@ -30,8 +30,9 @@ SERVER      := $(O)03-blocking-io/server
 WITH_SERVER := 03-blocking-io/with-server.sh $(SERVER)
 
 .DEFAULT_GOAL := all
-include $(wildcard 0*/*.mk)
-include tests/tests.mk $(wildcard tests/*/*.mk)
+# tests.mk last: its rules cover every test the others add to TESTS.
+include $(wildcard 0*/*.mk) $(wildcard tests/*/*.mk)
+include tests/tests.mk
 
 # Every program is its sources compiled and linked in one step: they are small.
 $(BINS):
@@ -46,8 +47,8 @@ all: $(BINS) ## build every stage
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_./%-]+:.*## ' $(MAKEFILE_LIST) | \
 	  sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-22s %s\n", $$1, $$2}'
-	@echo "  make NN | make NN-name   build and run one stage (01 ... 08)"
-	@echo "  make diff-NN             what stage NN changed since the previous one"
+	@echo "  make NN | make NN-name      build and run one stage (01 ... 08)"
+	@echo "  make diff-NN                what stage NN changed since the previous one"
 
 # make 04 and make 04-select both run stage 04.
 $(foreach n,$(NUMBERS),$(eval $(n): run-$(n)))

@@ -15,12 +15,7 @@ check: ## sanitizers (ASan+UBSan, TSan) and valgrind over every stage and test
 	  tests/check/check.sh $(CHECK)
 
 # What real networks do to both servers (tests/test_abuse_servers.c): part
-# of `make test` as well, since it runs in a few seconds. tests.mk's
-# `$(TESTS):` and `tests:` rules were read before this file added to TESTS,
-# hence the recipe (tests.mk's) and the prerequisite of `tests` here.
+# of `make test` as well, since it runs in a few seconds.
 ABUSE_TEST := $(O)tests/bin/test_abuse_servers
 TESTS += $(ABUSE_TEST)
-tests: $(ABUSE_TEST)
-$(ABUSE_TEST): tests/test_abuse_servers.c $(HARNESS) | criterion $(BINS)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -lcriterion $(LDLIBS)
+$(ABUSE_TEST): tests/test_abuse_servers.c

@@ -256,7 +256,9 @@ check_tsan_servers() {
 
 VG_O=build/valgrind/
 VG_REAL=build/valgrind/real/
-VG_OPT='-O1 -g'
+# DWARF 4: valgrind 3.19 cannot read the DWARF 5 that clang 14+ writes by
+# default, and would print no file:line in its reports.
+VG_OPT='-O1 -g -gdwarf-4'
 
 # Puts a script in place of each program under build/valgrind/ that runs the
 # real one (built under build/valgrind/real/) through valgrind.sh.

@@ -1,14 +1,10 @@
 # SLIDES.md, the talk retold in C, and the test that keeps it true
 # (tests/test_slides.c: every C block is real code, every output block real
-# output). tests.mk's `$(TESTS):` rule and the `tests:` prerequisites were
-# read before this file added to TESTS, hence the recipe here.
+# output).
 SLIDES_TEST := $(O)tests/bin/test_slides
 TESTS += $(SLIDES_TEST)
-tests: $(SLIDES_TEST)
-$(SLIDES_TEST): tests/test_slides.c $(HARNESS) | criterion $(BINS)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -DSOURCE_DIR='"$(CURDIR)"' \
-	  -o $@ $(filter %.c,$^) $(LDFLAGS) -lcriterion $(LDLIBS)
+$(SLIDES_TEST): tests/test_slides.c
+$(SLIDES_TEST): TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
 
 # The first presenter found wins; without one, SLIDES.md is paged.
 SLIDES_PRESENTERS := patat lookatme mdp
