@@ -211,6 +211,38 @@ void expect_trace(const char *actual, const char *expected)
     }
 }
 
+void expect_trace_polling(const char *actual, const char *expected)
+{
+    size_t cap = strlen(actual) + strlen(expected) + 1;
+    char *built = calloc(1, cap), *w = built;
+    const char *a = actual;
+    for (const char *e = expected; *e;) {
+        size_t elen = strcspn(e, "\n");
+        int talk = 0, used = 0;
+        if (sscanf(e, "@%d %n", &talk, &used) == 1 && used > 0) {
+            const char *line = e + used;
+            size_t len = elen - (size_t)used;
+            int seen = 0;
+            while (strncmp(a, line, len) == 0 && a[len] == '\n') {
+                a += len + 1;
+                seen++;
+            }
+            cr_assert(seen >= talk - 1 && seen <= talk + 1,
+                      "\"%.*s\": %d times, the talk has %d (+-1)\n%s", (int)len,
+                      line, seen, talk, actual);
+            for (int i = 0; i < seen; i++)
+                w += sprintf(w, "%.*s\n", (int)len, line);
+        } else {
+            w += sprintf(w, "%.*s\n", (int)elen, e);
+            size_t alen = strcspn(a, "\n");
+            a += alen + (a[alen] == '\n');
+        }
+        e += elen + (e[elen] == '\n');
+    }
+    expect_trace(actual, built);
+    free(built);
+}
+
 int count_lines(const char *text, const char *line)
 {
     int count = 0;
@@ -320,4 +352,21 @@ int count_fds(pid_t pid)
         count += e->d_name[0] != '.';
     closedir(dir);
     return count;
+}
+
+Server demo_server;
+
+void start_demo_server(void)
+{
+    const char *argv[] = {bin("03-blocking-io/server"), NULL};
+    const char *env[] = {"TIME_SCALE=0.05", NULL};
+    demo_server = server_start(argv, env);
+    /* For the stage functions a test calls directly, not through a run. */
+    setenv("PORT", port_env(&demo_server) + strlen("PORT="), 1);
+    setenv("TIME_SCALE", "0.05", 1);
+}
+
+void stop_demo_server(void)
+{
+    server_stop(&demo_server);
 }

@@ -33,6 +33,12 @@ char *mask_times(const char *text);
  * a failure names the first line that differs. */
 void expect_trace(const char *actual, const char *expected);
 
+/* The same, where an expected line written "@N line" stands for N copies
+ * of line, give or take one: a polling line that lands on a tick boundary
+ * (a 2 s delay is exactly four 0.5 s ticks) may be printed once more or
+ * once less than in the talk. */
+void expect_trace_polling(const char *actual, const char *expected);
+
 /* Counts the lines of text that equal line exactly. */
 int count_lines(const char *text, const char *line);
 
@@ -53,6 +59,14 @@ int server_stop(Server *server);
 /* The same with another signal, or none (0) when the test sent it already:
  * a second signal could land while the server exits and kill it. */
 int server_stop_by(Server *server, int signo);
+
+/* The stage-03 demo server at TIME_SCALE=0.05 (it answers after 0.1 s),
+ * for the stages that are its clients: a suite's or a test's .init and
+ * .fini. Starting it also sets PORT and TIME_SCALE in the test's own
+ * environment, for the stage functions a test calls directly. */
+extern Server demo_server;
+void start_demo_server(void);
+void stop_demo_server(void);
 
 /* "PORT=N" for the server, in a static buffer. */
 const char *port_env(const Server *server);

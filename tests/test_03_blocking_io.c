@@ -84,21 +84,7 @@ Test(time_scale, a_bad_value_fails_with_a_hint)
 
 /* --- with the demo server ------------------------------------------------ */
 
-static Server server;
-
-static void start_server(void)
-{
-    const char *argv[] = {bin("03-blocking-io/server"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", NULL};
-    server = server_start(argv, env);
-}
-
-static void stop_server(void)
-{
-    server_stop(&server);
-}
-
-TestSuite(with_server, .init = start_server, .fini = stop_server,
+TestSuite(with_server, .init = start_demo_server, .fini = stop_demo_server,
           .timeout = 20);
 
 /* Seconds printed on the trace line that ends with message. */
@@ -118,7 +104,7 @@ static double logged_time(const char *trace, const char *message)
 Test(with_server, prints_the_talks_blocking_trace)
 {
     const char *argv[] = {bin("03-blocking-io/blocking_io"), NULL};
-    const char *env[] = {port_env(&server), "TIME_SCALE=0.05", NULL};
+    const char *env[] = {port_env(&demo_server), "TIME_SCALE=0.05", NULL};
     Run run = run_program(argv, env, 10);
     cr_assert_eq(run.status, 0, "stderr: %s", run.err);
     char *masked = mask_times(run.out);
@@ -141,7 +127,7 @@ Test(with_server, prints_the_talks_blocking_trace)
 
 Test(with_server, recv_on_a_non_blocking_socket_fails_with_eagain)
 {
-    setenv("PORT", port_env(&server) + strlen("PORT="), 1);
+    setenv("PORT", port_env(&demo_server) + strlen("PORT="), 1);
     int s = setup_non_blocking_socket();
     char data[RECV_SIZE + 1];
     errno = 0;

@@ -21,21 +21,8 @@
 #endif
 
 static const double SCALED_DELAY = 2.0 * 0.05;
-static Server server;
-
-static void start_server(void)
-{
-    const char *argv[] = {bin("03-blocking-io/server"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", NULL};
-    server = server_start(argv, env);
-}
-
-static void stop_server(void)
-{
-    server_stop(&server);
-}
-
-TestSuite(server, .init = start_server, .fini = stop_server, .timeout = 20);
+TestSuite(server, .init = start_demo_server, .fini = stop_demo_server,
+          .timeout = 20);
 
 /* Reads exactly size bytes within timeout seconds; returns how many came. */
 static size_t read_exactly(int fd, char *buffer, size_t size, double timeout)
@@ -73,7 +60,7 @@ Test(server, echoes_the_exact_bytes_after_one_delay_not_before)
     char sent[256], back[256];
     for (int i = 0; i < 256; i++)
         sent[i] = (char)i; /* every byte value, NUL included */
-    int fd = connect_to(&server);
+    int fd = connect_to(&demo_server);
     double start = monotonic_now();
     cr_assert(send_all(fd, sent, sizeof sent));
     cr_assert_not(readable_within(fd, SCALED_DELAY / 2),
@@ -87,7 +74,7 @@ Test(server, echoes_the_exact_bytes_after_one_delay_not_before)
 
 Test(server, answers_every_message_of_a_connection)
 {
-    int fd = connect_to(&server);
+    int fd = connect_to(&demo_server);
     for (int i = 0; i < 3; i++) {
         char back[16] = "";
         cr_assert(send_all(fd, "Hello, world", 12));
@@ -104,7 +91,7 @@ Test(server, answers_100_clients_at_once_in_about_one_delay)
     double start = monotonic_now();
     for (int i = 0; i < CLIENTS; i++) {
         char message[16];
-        fds[i] = connect_to(&server);
+        fds[i] = connect_to(&demo_server);
         int len = snprintf(message, sizeof message, "client %d", i);
         cr_assert(send_all(fds[i], message, (size_t)len));
     }
@@ -126,7 +113,7 @@ Test(server, echoes_a_message_larger_than_its_buffer_in_chunks)
     static char sent[SIZE], back[SIZE];
     for (int i = 0; i < SIZE; i++)
         sent[i] = (char)('a' + i % 26);
-    int fd = connect_to(&server);
+    int fd = connect_to(&demo_server);
     double start = monotonic_now();
     cr_assert(send_all(fd, sent, SIZE));
     cr_assert_eq(read_exactly(fd, back, SIZE, 5), SIZE);
@@ -147,8 +134,8 @@ static void reset(int fd)
 
 Test(server, keeps_serving_after_clients_hang_up_early)
 {
-    int polite = connect_to(&server), rude = connect_to(&server);
-    int mute = connect_to(&server), silent = connect_to(&server);
+    int polite = connect_to(&demo_server), rude = connect_to(&demo_server);
+    int mute = connect_to(&demo_server), silent = connect_to(&demo_server);
     send_all(polite, "bye", 3);
     send_all(rude, "bye", 3);
     close(polite); /* gone before its answer: the server's send gets EPIPE */
@@ -156,28 +143,28 @@ Test(server, keeps_serving_after_clients_hang_up_early)
     close(mute);   /* sent nothing at all */
     nanosleep(&(struct timespec){.tv_nsec = 150000000}, NULL); /* > delay */
 
-    int fd = connect_to(&server);
+    int fd = connect_to(&demo_server);
     char back[16] = "";
     cr_assert(send_all(fd, "still there?", 12));
     cr_assert_eq(read_exactly(fd, back, 12, 2), 12, "the server stopped");
     cr_assert_str_eq(back, "still there?");
     close(fd);
     close(silent); /* it stayed silent all along, and blocked nobody */
-    int status = server_stop(&server);
+    int status = server_stop(&demo_server);
     cr_assert_eq(status, 0, "the server died (status %d)", status);
 }
 
 static void expect_clean_stop(int signo)
 {
-    int silent = connect_to(&server), waiting = connect_to(&server);
+    int silent = connect_to(&demo_server), waiting = connect_to(&demo_server);
     send_all(waiting, "Hello, world", 12);
     double start = monotonic_now();
-    kill(server.pid, signo);
+    kill(demo_server.pid, signo);
     int raw = 0;
-    cr_assert_eq(waitpid(server.pid, &raw, 0), server.pid);
-    server.pid = 0; /* reaped: nothing left for .fini */
-    close(server.err_fd);
-    server.err_fd = -1;
+    cr_assert_eq(waitpid(demo_server.pid, &raw, 0), demo_server.pid);
+    demo_server.pid = 0; /* reaped: nothing left for .fini */
+    close(demo_server.err_fd);
+    demo_server.err_fd = -1;
     double took = monotonic_now() - start;
     cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "exit status %d", raw);
     cr_assert(took < 1.0, "stopping took %.2f s", took);
@@ -188,7 +175,7 @@ static void expect_clean_stop(int signo)
     ssize_t got = recv(silent, &byte, 1, 0);
     cr_assert(got == 0 || (got == -1 && errno == ECONNRESET),
               "the connection stayed open");
-    cr_assert_eq(tcp_connect(server.port), -1, "something still listens");
+    cr_assert_eq(tcp_connect(demo_server.port), -1, "something still listens");
     close(silent);
     close(waiting);
 }
@@ -206,7 +193,7 @@ Test(server, stops_on_sigint_closing_its_connections_with_exit_0)
 Test(server, refuses_a_port_in_use_with_a_hint)
 {
     char port[32];
-    snprintf(port, sizeof port, "PORT=%d", server.port);
+    snprintf(port, sizeof port, "PORT=%d", demo_server.port);
     const char *argv[] = {bin("03-blocking-io/server"), NULL};
     const char *env[] = {port, NULL};
     Run run = run_program(argv, env, 5);
@@ -272,8 +259,8 @@ Test(with_server, starts_a_server_runs_the_command_and_stops_the_server)
     run_free(&run);
 }
 
-Test(with_server, uses_the_server_already_listening, .init = start_server,
-     .fini = stop_server)
+Test(with_server, uses_the_server_already_listening, .init = start_demo_server,
+     .fini = stop_demo_server)
 {
     const char *argv[] = {SOURCE_DIR "/03-blocking-io/with-server.sh",
                           bin("03-blocking-io/server"),
@@ -281,11 +268,11 @@ Test(with_server, uses_the_server_already_listening, .init = start_server,
                           "-c",
                           "echo \"$PORT\"",
                           NULL};
-    const char *env[] = {port_env(&server), NULL};
+    const char *env[] = {port_env(&demo_server), NULL};
     Run run = run_program(argv, env, 10);
     cr_assert_eq(run.status, 0, "%s", run.err);
-    cr_assert_eq(atoi(run.out), server.port);
+    cr_assert_eq(atoi(run.out), demo_server.port);
     run_free(&run);
-    int fd = connect_to(&server);
+    int fd = connect_to(&demo_server);
     close(fd); /* ours is still there: the script did not stop it */
 }

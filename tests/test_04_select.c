@@ -26,25 +26,11 @@ Test(select, a_zero_timeout_answers_at_once_readable_or_not)
     close(pair[1]);
 }
 
-static Server server;
-
-static void start_server(void)
-{
-    const char *argv[] = {bin("03-blocking-io/server"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", NULL};
-    server = server_start(argv, env);
-}
-
-static void stop_server(void)
-{
-    server_stop(&server);
-}
-
-Test(select, prints_the_talks_polling_trace, .init = start_server,
-     .fini = stop_server, .timeout = 20)
+Test(select, prints_the_talks_polling_trace, .init = start_demo_server,
+     .fini = stop_demo_server, .timeout = 20)
 {
     const char *argv[] = {bin("04-select/select"), NULL};
-    const char *env[] = {port_env(&server), "TIME_SCALE=0.05", NULL};
+    const char *env[] = {port_env(&demo_server), "TIME_SCALE=0.05", NULL};
     Run run = run_program(argv, env, 10);
     cr_assert_eq(run.status, 0, "stderr: %s", run.err);
     char *masked = mask_times(run.out);

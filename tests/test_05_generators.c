@@ -151,24 +151,7 @@ Test(generator, stepping_a_finished_generator_is_an_error,
 }
 
 /* The tests below talk to the demo server, started on a free port. */
-static Server server;
-
-static void start_server(void)
-{
-    const char *argv[] = {bin("03-blocking-io/server"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", NULL};
-    server = server_start(argv, env);
-    /* For the functions this file calls directly. */
-    setenv("PORT", port_env(&server) + strlen("PORT="), 1);
-    setenv("TIME_SCALE", "0.05", 1);
-}
-
-static void stop_server(void)
-{
-    server_stop(&server);
-}
-
-TestSuite(with_server, .init = start_server, .fini = stop_server);
+TestSuite(with_server, .init = start_demo_server, .fini = stop_demo_server);
 
 Test(with_server, really_non_blocking_io_yields_until_the_answer_is_there)
 {
@@ -187,46 +170,10 @@ Test(with_server, really_non_blocking_io_yields_until_the_answer_is_there)
               yields);
 }
 
-/* Compares a masked trace with the expected one, where a line written
- * "@N line" stands for N copies of line, give or take one: a polling line
- * that lands on a tick boundary (a 2 s delay is exactly four 0.5 s ticks)
- * may be printed once more or once less than in the talk. */
-static void expect_trace_polling(const char *actual, const char *expected)
-{
-    size_t cap = strlen(actual) + strlen(expected) + 1;
-    char *built = calloc(1, cap), *w = built;
-    const char *a = actual;
-    for (const char *e = expected; *e;) {
-        size_t elen = strcspn(e, "\n");
-        int talk = 0, used = 0;
-        if (sscanf(e, "@%d %n", &talk, &used) == 1 && used > 0) {
-            const char *line = e + used;
-            size_t len = elen - (size_t)used;
-            int seen = 0;
-            while (strncmp(a, line, len) == 0 && a[len] == '\n') {
-                a += len + 1;
-                seen++;
-            }
-            cr_assert(seen >= talk - 1 && seen <= talk + 1,
-                      "\"%.*s\": %d times, the talk has %d (+-1)\n%s", (int)len,
-                      line, seen, talk, actual);
-            for (int i = 0; i < seen; i++)
-                w += sprintf(w, "%.*s\n", (int)len, line);
-        } else {
-            w += sprintf(w, "%.*s\n", (int)elen, e);
-            size_t alen = strcspn(a, "\n");
-            a += alen + (a[alen] == '\n');
-        }
-        e += elen + (e[elen] == '\n');
-    }
-    expect_trace(actual, built);
-    free(built);
-}
-
 Test(with_server, the_stage_prints_the_talks_trace)
 {
     const char *argv[] = {bin("05-generators/generators"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", port_env(&server), NULL};
+    const char *env[] = {"TIME_SCALE=0.05", port_env(&demo_server), NULL};
     Run run = run_program(argv, env, 5);
     cr_assert_not(run.timedout, "the program should finish");
     cr_assert_eq(run.status, 0, "exit status; stderr: %s", run.err);

@@ -162,24 +162,10 @@ Test(timeline, rows_one_per_step_one_runner_each_stdout_unchanged)
 }
 
 /* "Actual event loop": two requests to the demo server, on this loop. */
-static Server server;
-
-static void start_server(void)
+Test(trace, sketch_two_requests_on_the_loop, .init = start_demo_server,
+     .fini = stop_demo_server)
 {
-    const char *argv[] = {bin("03-blocking-io/server"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", NULL};
-    server = server_start(argv, env);
-}
-
-static void stop_server(void)
-{
-    server_stop(&server);
-}
-
-Test(trace, sketch_two_requests_on_the_loop, .init = start_server,
-     .fini = stop_server)
-{
-    Run run = run_cell("sketch", port_env(&server));
+    Run run = run_cell("sketch", port_env(&demo_server));
     char *masked = mask_times(run.out);
     /* The server answers 2 s after each request: exactly when the loop
      * takes its 4th look at that task. Each answer is seen on that look or

@@ -172,20 +172,6 @@ Test(timeline, fixed_run_ends_with_every_task_done)
 
 /* The sketch again: the new loop parks tasks on futures, but a socket is
  * no future, so both tasks are still polled every other step. */
-static Server server;
-
-static void start_server(void)
-{
-    const char *argv[] = {bin("03-blocking-io/server"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", NULL};
-    server = server_start(argv, env);
-}
-
-static void stop_server(void)
-{
-    server_stop(&server);
-}
-
 static int count_prefixed(const char *text, const char *prefix)
 {
     int n = 0;
@@ -196,10 +182,10 @@ static int count_prefixed(const char *text, const char *prefix)
     return n;
 }
 
-Test(trace, sketch_sockets_still_poll_on_the_new_loop, .init = start_server,
-     .fini = stop_server)
+Test(trace, sketch_sockets_still_poll_on_the_new_loop,
+     .init = start_demo_server, .fini = stop_demo_server)
 {
-    Run run = run_talk_loop("sketch", port_env(&server));
+    Run run = run_talk_loop("sketch", port_env(&demo_server));
     char *masked = mask_times(run.out);
     /* Each answer comes 2 s after its request, when the loop takes its 4th
      * look at that task: seen on that look or the next (6 to 9 steps). */

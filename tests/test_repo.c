@@ -16,10 +16,9 @@
 #define SOURCE_DIR "."
 #endif
 
-static const char *stages[] = {"01-processes",  "02-threads",
-                               "03-blocking-io", "04-select",
-                               "05-generators", "06-executor",
-                               "07-futures",    "08-event-loop"};
+static const char *stages[] = {
+    "01-processes",  "02-threads",  "03-blocking-io", "04-select",
+    "05-generators", "06-executor", "07-futures",     "08-event-loop"};
 
 static char *slurp(const char *stage, const char *file)
 {

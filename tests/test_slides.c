@@ -415,20 +415,6 @@ Test(slides, c_blocks_are_real_code)
 
 /* ---- Output blocks are real output -------------------------------------- */
 
-static Server server;
-
-static void start_server(void)
-{
-    const char *argv[] = {bin("03-blocking-io/server"), NULL};
-    const char *env[] = {"TIME_SCALE=0.05", NULL};
-    server = server_start(argv, env);
-}
-
-static void stop_server(void)
-{
-    server_stop(&server);
-}
-
 /* Every program runs once, however many slides quote it. */
 typedef struct {
     char command[256];
@@ -458,7 +444,8 @@ static Cached *output_of(const char *command)
         argv[argc] = argc == 0 ? bin(w) : w;
         argc++;
     }
-    const char *env[] = {"TIME_SCALE=0.05", "RUNS=3", port_env(&server), NULL};
+    const char *env[] = {"TIME_SCALE=0.05", "RUNS=3", port_env(&demo_server),
+                         NULL};
     c->run = run_program(argv, env, PROGRAM_TIMEOUT);
     c->masked = mask_times(c->run.out);
     c->split = strdup(c->masked);
@@ -516,8 +503,8 @@ static void check_output_block(const Block *b)
     free(masked);
 }
 
-Test(slides, output_blocks_are_real_output, .init = start_server,
-     .fini = stop_server, .timeout = 120)
+Test(slides, output_blocks_are_real_output, .init = start_demo_server,
+     .fini = stop_demo_server, .timeout = 120)
 {
     Deck *deck = deck_load();
     int checked = 0;
