@@ -195,6 +195,25 @@ static bool nth_line(const char *text, int index, char *out, size_t size)
     return true;
 }
 
+char *mask_numbers(const char *text)
+{
+    char *masked = malloc(strlen(text) + 1);
+    cr_assert(masked, "out of memory");
+    char *w = masked;
+    for (const char *r = text; *r;) {
+        if (*r >= '0' && *r <= '9') {
+            while ((*r >= '0' && *r <= '9') ||
+                   (*r == '.' && r[1] >= '0' && r[1] <= '9'))
+                r++;
+            *w++ = 'N';
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return masked;
+}
+
 void expect_trace(const char *actual, const char *expected)
 {
     char a[1024], e[1024];

@@ -29,6 +29,11 @@ void run_free(Run *run);
 /* Replaces every H:MM:SS.ffffff time with "T", so traces compare. */
 char *mask_times(const char *text);
 
+/* Replaces every number (digits, with a decimal point or not) with "N":
+ * pids, times and counts change from run to run, the words around them
+ * must not. Free the result. */
+char *mask_numbers(const char *text);
+
 /* Asserts that actual equals expected line by line, whitespace included;
  * a failure names the first line that differs. */
 void expect_trace(const char *actual, const char *expected);

@@ -9,28 +9,6 @@
 
 #include "../02-threads/threads.c"
 
-/* Replaces every number (digits, with a decimal point or not) with "N":
- * pids, times and counts change from run to run, the words around them
- * must not. Free the result. */
-static char *mask_numbers(const char *text)
-{
-    char *masked = malloc(strlen(text) + 1);
-    cr_assert(masked, "out of memory");
-    char *w = masked;
-    for (const char *r = text; *r;) {
-        if (*r >= '0' && *r <= '9') {
-            while ((*r >= '0' && *r <= '9') ||
-                   (*r == '.' && r[1] >= '0' && r[1] <= '9'))
-                r++;
-            *w++ = 'N';
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
-    return masked;
-}
-
 Test(threads, median_of_an_odd_count_is_the_middle_sample)
 {
     double seconds[] = {30e-6, 10e-6, 20e-6};
