@@ -84,14 +84,26 @@ section() {
 
 # --- servers -------------------------------------------------------------
 
-# start_server NAME ENV... -- CMD ARGS...: starts it on a free port, waits
+# On a 2-core machine the scheduler sometimes puts the server and loadgen on
+# the same core, which halves msg/s whatever the server (seen: 185k and 90k
+# for the same server, run after run). Where taskset exists, the server gets
+# core 1 and loadgen core 0, so each has a core of its own; a server's
+# threads and children share its core.
+SERVER_CPU=()
+LOADGEN_CPU=()
+if command -v taskset >/dev/null && [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+    SERVER_CPU=(taskset -c 1)
+    LOADGEN_CPU=(taskset -c 0)
+fi
+
+# start_server ENV... -- CMD ARGS...: starts it on a free port, waits
 # for its "listening on 127.0.0.1:N" line; sets SERVER_PID and SERVER_PORT.
 start_server() {
     local envs=()
     while [ "$1" != "--" ]; do envs+=("$1"); shift; done
     shift
     : >"$WORK/server.err"
-    env PORT=0 "${envs[@]}" "$@" 2>"$WORK/server.err" >/dev/null &
+    ${SERVER_CPU[@]+"${SERVER_CPU[@]}"} env PORT=0 "${envs[@]}" "$@" 2>"$WORK/server.err" >/dev/null &
     SERVER_PID=$!
     for _ in $(seq 100); do
         SERVER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/server.err")
@@ -139,28 +151,40 @@ micro_tables() {
     awk -F'\t' '$1 == "memory" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$WORK/micro.tsv" | log_table
 }
 
-# One server, one configuration, REPEAT runs of loadgen; appends a row
-# "name|idle|held|wanted|rate|p50|p99|cpu|rss|procs|note" to c10k.rows.
-measure_server() {
-    local name=$1 idle=$2; shift 2
-    local runs=() out status i
-    for i in $(seq "$REPEAT"); do
-        if ! start_server "$@"; then
-            echo "$name|$idle|skipped: the server did not start ($(head -c 200 "$WORK/server.err"))" >>"$WORK/c10k.rows"
-            return
-        fi
-        out=$("$BIN/loadgen" --port "$SERVER_PORT" --pid "$SERVER_PID" \
-              --busy "$BUSY" --idle "$idle" --seconds "$SECONDS_BUSY" 2>"$WORK/loadgen.err")
-        status=$?
-        stop_server
-        if [ $status -ne 0 ]; then
-            echo "$name|$idle|FAILED: loadgen exit $status: $(tr '\n' ' ' <"$WORK/loadgen.err" | head -c 200)" >>"$WORK/c10k.rows"
-            C10K_FAILED=1
-            return
-        fi
-        runs+=("$out")
-    done
-    printf '%s\n' "${runs[@]}" | awk -v name="$name" -v idle="$idle" '
+# One run of loadgen against a fresh server; appends its result line to
+# runs/<n> (n numbers the servers in each_server's order), or a
+# "skipped:"/"FAILED:" line that ends that server's measurement.
+measure_once() {
+    local n=$1 name=$2 idle=$3; shift 3
+    local runs=$WORK/runs/$n out status
+    grep -q '^[A-Z]*[a-z]*:' "$runs" 2>/dev/null && return # already given up
+    echo "$name" >"$WORK/runs/$n.name"
+    if ! start_server "$@"; then
+        echo "skipped: the server did not start ($(head -c 200 "$WORK/server.err"))" >>"$runs"
+        return
+    fi
+    out=$(${LOADGEN_CPU[@]+"${LOADGEN_CPU[@]}"} "$BIN/loadgen" --port "$SERVER_PORT" --pid "$SERVER_PID" \
+          --busy "$BUSY" --idle "$idle" --seconds "$SECONDS_BUSY" 2>"$WORK/loadgen.err")
+    status=$?
+    stop_server
+    if [ $status -ne 0 ]; then
+        echo "FAILED: loadgen exit $status: $(tr '\n' ' ' <"$WORK/loadgen.err" | head -c 200)" >>"$runs"
+        C10K_FAILED=1
+        return
+    fi
+    echo "$out" >>"$runs"
+}
+
+# The medians of one server's runs, as a row
+# "name|idle|held|wanted|rate|p50|p99|cpu|rss|procs|note" of c10k.rows.
+summarize_server() {
+    local n=$1 idle=$2 name
+    name=$(cat "$WORK/runs/$n.name")
+    if grep -q '^[A-Z]*[a-z]*:' "$WORK/runs/$n"; then
+        echo "$name|$idle|$(grep '^[A-Z]*[a-z]*:' "$WORK/runs/$n" | head -1)" >>"$WORK/c10k.rows"
+        return
+    fi
+    awk -v name="$name" -v idle="$idle" '
     function med(a, n,   i, j, t) {
         for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
         return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
@@ -175,33 +199,55 @@ measure_server() {
         for (q = 1; q <= 8; q++) { for (i = 1; i <= n; i++) a[i] = v[keys[q], i]; m[keys[q]] = med(a, n) }
         printf "%s|%s|%d|%d|%.0f|%.1f|%.1f|%.2f|%d|%d|%s\n", name, idle, m["held"], m["wanted"], m["rate"],
                m["p50_us"], m["p99_us"], m["cpu_us_per_msg"], m["rss_kb"], m["procs"], note
-    }' >>"$WORK/c10k.rows"
+    }' "$WORK/runs/$n" >>"$WORK/c10k.rows"
 }
 
-# Every server; idle is capped for the process-per-connection server.
-measure_all() {
-    local idle=$1 proc_idle=$1
+# Calls `$1 N NAME IDLE ENV... -- CMD` for every server, N counting from 1;
+# a server that cannot run here gets a "skipped:" line instead. The idle
+# connections are capped for the process-per-connection server.
+each_server() {
+    local fn=$1 idle=$2 proc_idle=$2
     [ $((BUSY + proc_idle)) -gt $PROCESS_CAP ] && proc_idle=$((PROCESS_CAP - BUSY))
-    measure_server "process per connection" "$proc_idle" -- "$BIN/srv_process"
-    measure_server "thread per connection" "$idle" -- "$BIN/srv_thread"
-    measure_server "select() server, 1 thread" "$idle" -- "$BIN/srv_select"
-    if [ -x "${O}08-event-loop/echo_server" ]; then
-        measure_server "stage 08 echo_server, epoll" "$idle" ASYNCIO_SELECTOR=epoll -- "${O}08-event-loop/echo_server"
-        measure_server "stage 08 epoll, per-wait reg." "$idle" ASYNCIO_SELECTOR=epoll ASYNCIO_REGISTRATION=per-wait -- "${O}08-event-loop/echo_server"
-        measure_server "stage 08 echo_server, poll" "$idle" ASYNCIO_SELECTOR=poll -- "${O}08-event-loop/echo_server"
+    "$fn" 1 "process per connection" "$proc_idle" -- "$BIN/srv_process"
+    "$fn" 2 "thread per connection" "$idle" -- "$BIN/srv_thread"
+    "$fn" 3 "select() server, 1 thread" "$idle" -- "$BIN/srv_select"
+    local loop08=${O}08-event-loop/echo_server
+    if [ -x "$loop08" ]; then
+        "$fn" 4 "stage 08 echo_server, epoll" "$idle" ASYNCIO_SELECTOR=epoll -- "$loop08"
+        "$fn" 5 "stage 08 epoll, per-wait reg." "$idle" ASYNCIO_SELECTOR=epoll ASYNCIO_REGISTRATION=per-wait -- "$loop08"
+        "$fn" 6 "stage 08 echo_server, poll" "$idle" ASYNCIO_SELECTOR=poll -- "$loop08"
     else
-        echo "stage 08 echo_server|$idle|skipped: ${O}08-event-loop/echo_server is not built yet" >>"$WORK/c10k.rows"
+        skip 4 "stage 08 echo_server" "$loop08 is not built yet"
     fi
     if [ -x "$BIN/srv_libuv" ]; then
-        measure_server "libuv" "$idle" -- "$BIN/srv_libuv"
+        "$fn" 7 "libuv" "$idle" -- "$BIN/srv_libuv"
     else
-        echo "libuv|$idle|skipped: libuv is not installed (pkg-config libuv): apt-get install libuv1-dev, brew install libuv" >>"$WORK/c10k.rows"
+        skip 7 "libuv" "libuv is not installed (pkg-config libuv): apt-get install libuv1-dev, brew install libuv"
     fi
     if command -v python3 >/dev/null; then
-        measure_server "Python asyncio (Protocol)" "$idle" -- python3 tests/bench/srv_asyncio.py
+        "$fn" 8 "Python asyncio (Protocol)" "$idle" -- python3 tests/bench/srv_asyncio.py
     else
-        echo "Python asyncio|$idle|skipped: python3 is not installed" >>"$WORK/c10k.rows"
+        skip 8 "Python asyncio" "python3 is not installed"
     fi
+}
+
+skip() {
+    echo "$2" >"$WORK/runs/$1.name"
+    echo "skipped: $3" >"$WORK/runs/$1"
+}
+
+# REPEAT rounds, each running every server once: a slow spell of the
+# machine then hits every server alike, not all the runs of one of them.
+measure_all() {
+    local idle=$1 round n
+    rm -rf "$WORK/runs"
+    mkdir -p "$WORK/runs"
+    for round in $(seq "$REPEAT"); do
+        each_server measure_once "$idle"
+    done
+    for n in 1 2 3 4 5 6 7 8; do
+        [ -e "$WORK/runs/$n.name" ] && summarize_server "$n" "$idle"
+    done
 }
 
 # Prints the rows of c10k.rows as a table and a msg/s bar chart.
@@ -256,7 +302,8 @@ c10k() {
     section "C10K: echo servers, ${BUSY} busy connections, 64-byte ping-pong, every byte verified" \
 "  loadgen ramps up in batches of 100 (each echoes once before the next: no backlog overrun),
   then measures for ${SECONDS_BUSY} s after a warm-up: msg/s is the median of 5 slices,
-  each figure the median of ${REPEAT} run(s) on a fresh server. CPU us/msg = server utime+stime
+  each figure the median of ${REPEAT} round(s), every server once per round, each run on a
+  fresh server.${SERVER_CPU[*]:+ The server runs on core 1, loadgen on core 0 (taskset).} CPU us/msg = server utime+stime
   (/proc/PID/stat) over the window / messages: on 2 cores the load generator competes for
   the CPU, so CPU per message separates fast servers better than msg/s."
     echo
