@@ -6,6 +6,7 @@
  *   ready queue   call_soon: a FIFO of (function, argument) pairs
  *   timer heap    call_later: a min-heap on (deadline, sequence number)
  *   selector      add_reader/add_writer: callbacks for descriptors
+ *                 (signals arrive as one of them: signals.c)
  *
  *   loop_run_once:
  *     1. timers due      every timer whose deadline passed -> ready queue
@@ -24,14 +25,12 @@
 #include "talk.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_EVENTS = 1024, TRACE_COLUMNS = 64, MAX_SIGNALS = 8 };
+enum { MAX_EVENTS = 1024, TRACE_COLUMNS = 64 };
 
 typedef struct {
     Handle reader, writer;
@@ -292,74 +291,6 @@ static void dispatch(Loop *loop, SelectorEvent ev)
         update_registration(loop, ev.fd, true);
 }
 
-/* --- signals: the self-pipe trick ---------------------------------------- */
-
-static int signal_pipe[2] = {-1, -1};
-static struct {
-    int signo;
-    Handle handle;
-} signal_handlers[MAX_SIGNALS];
-static int nsignal_handlers;
-
-static void write_signal_byte(int signo)
-{
-    int saved = errno; /* a handler must not change errno under the code
-                          it interrupted */
-    unsigned char byte = (unsigned char)signo;
-    ssize_t ignored = write(signal_pipe[1], &byte, 1);
-    (void)ignored; /* a full pipe already holds a wake-up */
-    errno = saved;
-}
-
-static void read_signal_bytes(void *arg)
-{
-    Loop *loop = arg;
-    unsigned char bytes[64];
-    ssize_t n;
-    while ((n = read(signal_pipe[0], bytes, sizeof bytes)) > 0)
-        for (ssize_t i = 0; i < n; i++)
-            for (int h = 0; h < nsignal_handlers; h++)
-                if (signal_handlers[h].signo == bytes[i])
-                    call_soon(loop, signal_handlers[h].handle.fn,
-                              signal_handlers[h].handle.arg);
-}
-
-int loop_add_signal_handler(Loop *loop, int signo, Callback fn, void *arg)
-{
-    if (nsignal_handlers == MAX_SIGNALS) {
-        errno = ENOSPC;
-        return -1;
-    }
-    if (signal_pipe[0] == -1) {
-        if (pipe(signal_pipe) == -1)
-            return -1;
-        for (int i = 0; i < 2; i++) {
-            fcntl(signal_pipe[i], F_SETFL, O_NONBLOCK);
-            fcntl(signal_pipe[i], F_SETFD, FD_CLOEXEC);
-        }
-        if (add_reader(loop, signal_pipe[0], read_signal_bytes, loop) == -1)
-            return -1;
-    }
-    signal_handlers[nsignal_handlers].signo = signo;
-    signal_handlers[nsignal_handlers++].handle = (Handle){fn, arg};
-    struct sigaction sa = {.sa_handler = write_signal_byte};
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    return sigaction(signo, &sa, NULL);
-}
-
-static void close_signal_pipe(Loop *loop)
-{
-    if (signal_pipe[0] == -1)
-        return;
-    for (int h = 0; h < nsignal_handlers; h++)
-        signal(signal_handlers[h].signo, SIG_DFL);
-    nsignal_handlers = 0;
-    loop_close_fd(loop, signal_pipe[0]);
-    close(signal_pipe[1]);
-    signal_pipe[0] = signal_pipe[1] = -1;
-}
-
 /* --- TRACE=1: the timeline ----------------------------------------------- */
 
 /* One column per task: # ran in this iteration, . ready to run, t waits on
@@ -554,7 +485,7 @@ void loop_close(Loop *loop)
 {
     if (!loop)
         return;
-    close_signal_pipe(loop);
+    loop_remove_signal_handlers(loop);
     loop->selector.ops->close(&loop->selector);
     free(loop->events);
     free(loop->ready);

@@ -99,6 +99,8 @@ void loop_close_fd(Loop *loop, int fd);
  * writes a byte to a pipe the loop reads (the self-pipe trick), so fn runs
  * as an ordinary callback, never inside the signal handler. */
 int loop_add_signal_handler(Loop *loop, int signo, Callback fn, void *arg);
+/* Puts the default actions back and closes the pipe (loop_close does). */
+void loop_remove_signal_handlers(Loop *loop);
 
 /* One iteration: timers due -> ready callbacks -> selector wait. Returns 0,
  * or -1 with a message if the loop can make no progress (nothing ready,
