@@ -5,9 +5,10 @@
 #   make test       build and run every test (installs Criterion if missing)
 #   make help       every target, one line each
 #
-# Each stage folder has a stage.mk (08 has two .mk files, one per loop) that says what it builds and how it runs;
-# this file holds what they share. Build outputs go next to their sources, or
-# under O=dir/ (make check builds its sanitizer copies under build/).
+# Each stage folder has a stage.mk (08 has two, one per loop) that says what
+# it builds and how it runs; this file holds what they share. Build outputs
+# go next to their sources, or under O=dir/ (make check builds its sanitizer
+# copies under build/).
 
 CC       ?= cc
 O        ?=

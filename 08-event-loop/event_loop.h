@@ -202,7 +202,9 @@ bool error_pending(void);
     do {                                                                       \
         (error) = 0;                                                           \
         (gen)->resume_at = __LINE__;                                           \
-    case __LINE__:                                                             \
+        if (0) { /* only a resume enters here, by the case label */            \
+        case __LINE__:;                                                        \
+        }                                                                      \
         switch (gen_next(child)) {                                             \
         case GEN_YIELDED:                                                      \
             (gen)->yielded = (child)->yielded;                                 \

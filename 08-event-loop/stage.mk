@@ -1,4 +1,4 @@
-# Stage 08, second part: the loop asyncio really is (REAL_LOOP.md).
+# Stage 08, second part: the loop asyncio really is (README.md, part 2).
 # talk_loop.mk holds the talk's part of the stage (run-08-talk, MAIN_08).
 #
 #   event_loop    demo 1: N concurrent clients against the demo server
@@ -32,8 +32,3 @@ $(O)tests/bin/test_08_event_loop_poll: tests/test_08_event_loop.c $(LOOP_08)
 $(O)tests/bin/test_08_event_loop_poll: TEST_CFLAGS += -DTEST_SELECTOR='"poll"'
 $(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
 
-# coro.h's YIELD_FROM falls into its own case label on purpose (see
-# 06-executor/stage.mk): gcc's -Wimplicit-fallthrough objects.
-$(O)08-event-loop/event_loop $(O)08-event-loop/echo_server \
-$(O)tests/bin/test_08_event_loop $(O)tests/bin/test_08_event_loop_poll \
-$(O)tests/bin/test_08_echo_server: CFLAGS += -Wno-implicit-fallthrough

@@ -37,7 +37,6 @@ $(BENCH_BIN)/micro: tests/bench/micro.c 05-generators/coro.c \
 ifneq ($(wildcard 08-event-loop/event_loop.h 08-event-loop/tasks.c),)
 BENCH_BINS += $(BENCH_BIN)/micro_loop
 $(BENCH_BIN)/micro_loop: tests/bench/micro_loop.c $(BENCH_COMMON) $(LOOP_08)
-$(BENCH_BIN)/micro_loop: CFLAGS += -Wno-implicit-fallthrough
 endif
 
 # What each stage's design can do against the demo server: the real loop's
@@ -45,7 +44,7 @@ endif
 BENCH_BINS += $(BENCH_BIN)/designs
 ifneq ($(wildcard 08-event-loop/event_loop.h 08-event-loop/tasks.c),)
 $(BENCH_BIN)/designs: tests/bench/designs.c $(BENCH_COMMON) $(LOOP_08)
-$(BENCH_BIN)/designs: CFLAGS += -DWITH_LOOP08 -Wno-implicit-fallthrough
+$(BENCH_BIN)/designs: CFLAGS += -DWITH_LOOP08
 else
 $(BENCH_BIN)/designs: tests/bench/designs.c $(BENCH_COMMON) \
   05-generators/coro.c 05-generators/coro.h
