@@ -132,7 +132,14 @@ header() {
 }
 
 micro_tables() {
-    RUNS=$RUNS "$BIN/micro" >"$WORK/micro.tsv" || { echo "micro failed"; return; }
+    # Switches are measured with both sides on one core: a round trip is
+    # then two context switches, the cost the talk means. Across two cores
+    # it is two wake-ups of an idle core instead, which on a VM cost 5 to
+    # 20 us each and vary from run to run.
+    { RUNS=$RUNS "$BIN/micro" startup &&
+      RUNS=$RUNS ${LOADGEN_CPU[@]+"${LOADGEN_CPU[@]}"} "$BIN/micro" switch |
+        sed "${LOADGEN_CPU[*]:+s/round trip, /round trip on one core, /}" &&
+      RUNS=$RUNS "$BIN/micro" memory; } >"$WORK/micro.tsv" || { echo "micro failed"; return; }
     if [ -x "$BIN/micro_loop" ]; then
         RUNS=$RUNS "$BIN/micro_loop" >>"$WORK/micro.tsv"
     else
