@@ -1,4 +1,4 @@
-# Stage 08, second part: the loop asyncio really is (README.md, part 2).
+# Stage 08, second part: the loop asyncio really is (README.md: the real loop).
 # talk_loop.mk holds the talk's part of the stage (run-08-talk, MAIN_08).
 #
 #   event_loop    demo 1: N concurrent clients against the demo server
