@@ -183,29 +183,38 @@ measure_once() {
 }
 
 # The medians of one server's runs, as a row
-# "name|idle|held|wanted|rate|p50|p99|cpu|rss|procs|note" of c10k.rows.
+# "name|idle|held|wanted|rate|p50|p99|cpu|rss|procs|note|x libuv". x libuv
+# is the median of the ratios round by round: libuv ran in the same round,
+# moments later, so a slow spell of the machine hits both sides of a ratio.
 summarize_server() {
-    local n=$1 idle=$2 name
+    local n=$1 idle=$2 name libuv=$WORK/runs/7
     name=$(cat "$WORK/runs/$n.name")
     if grep -q '^[A-Z]*[a-z]*:' "$WORK/runs/$n"; then
         echo "$name|$idle|$(grep '^[A-Z]*[a-z]*:' "$WORK/runs/$n" | head -1)" >>"$WORK/c10k.rows"
         return
     fi
-    awk -v name="$name" -v idle="$idle" '
+    grep -qs '^[A-Z]*[a-z]*:' "$libuv" || [ ! -e "$libuv" ] && libuv=/dev/null
+    awk -v name="$name" -v idle="$idle" -v uvfile="$libuv" '
     function med(a, n,   i, j, t) {
         for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
         return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
     }
+    BEGIN {
+        while ((getline line < uvfile) > 0)
+            if (match(line, /rate=[0-9.]+/)) uv[++k] = substr(line, RSTART + 5, RLENGTH - 5)
+    }
     {
-        for (f = 1; f <= NF; f++) { split($f, kv, "="); v[kv[1], NR] = kv[2] }
+        for (f = 1; f <= NF; f++) { split($f, kv, "="); v[kv[1], FNR] = kv[2] }
         note = $0; sub(/.*note=/, "", note)
+        if (uv[FNR] > 0) r[++nr] = v["rate", FNR] / uv[FNR]
     }
     END {
-        n = NR
+        n = FNR
         split("held wanted rate p50_us p99_us cpu_us_per_msg rss_kb procs", keys, " ")
         for (q = 1; q <= 8; q++) { for (i = 1; i <= n; i++) a[i] = v[keys[q], i]; m[keys[q]] = med(a, n) }
-        printf "%s|%s|%d|%d|%.0f|%.1f|%.1f|%.2f|%d|%d|%s\n", name, idle, m["held"], m["wanted"], m["rate"],
-               m["p50_us"], m["p99_us"], m["cpu_us_per_msg"], m["rss_kb"], m["procs"], note
+        printf "%s|%s|%d|%d|%.0f|%.1f|%.1f|%.2f|%d|%d|%s|%s\n", name, idle, m["held"], m["wanted"], m["rate"],
+               m["p50_us"], m["p99_us"], m["cpu_us_per_msg"], m["rss_kb"], m["procs"], note,
+               nr ? sprintf("%.2f", med(r, nr)) : "-"
     }' "$WORK/runs/$n" >>"$WORK/c10k.rows"
 }
 
@@ -221,20 +230,25 @@ each_server() {
     local loop08=${O}08-event-loop/echo_server
     if [ -x "$loop08" ]; then
         "$fn" 4 "stage 08 echo_server, epoll" "$idle" ASYNCIO_SELECTOR=epoll -- "$loop08"
+        libuv_server "$fn" "$idle" # just after: the comparison that matters
         "$fn" 5 "stage 08 epoll, per-wait reg." "$idle" ASYNCIO_SELECTOR=epoll ASYNCIO_REGISTRATION=per-wait -- "$loop08"
         "$fn" 6 "stage 08 echo_server, poll" "$idle" ASYNCIO_SELECTOR=poll -- "$loop08"
     else
         skip 4 "stage 08 echo_server" "$loop08 is not built yet"
-    fi
-    if [ -x "$BIN/srv_libuv" ]; then
-        "$fn" 7 "libuv" "$idle" -- "$BIN/srv_libuv"
-    else
-        skip 7 "libuv" "libuv is not installed (pkg-config libuv): apt-get install libuv1-dev, brew install libuv"
+        libuv_server "$fn" "$idle"
     fi
     if command -v python3 >/dev/null; then
         "$fn" 8 "Python asyncio (Protocol)" "$idle" -- python3 tests/bench/srv_asyncio.py
     else
         skip 8 "Python asyncio" "python3 is not installed"
+    fi
+}
+
+libuv_server() {
+    if [ -x "$BIN/srv_libuv" ]; then
+        "$1" 7 "libuv" "$2" -- "$BIN/srv_libuv"
+    else
+        skip 7 "libuv" "libuv is not installed (pkg-config libuv): apt-get install libuv1-dev, brew install libuv"
     fi
 }
 
@@ -262,7 +276,6 @@ c10k_table() {
     awk -F'|' '
     !seen[$1]++ {
         name[++n] = $1; row[n] = $0
-        if (NF >= 10 && $1 == "libuv") uv_rate = $5
         if (NF >= 10 && $5 > max) max = $5
     }
     END {
@@ -271,7 +284,7 @@ c10k_table() {
         for (i = 1; i <= n; i++) {
             split(row[i], f, "|")
             if (length(f) < 10) { printf "  %-30s %s\n", f[1], f[3]; continue }
-            ratio = uv_rate > 0 ? sprintf("%.2f", f[5] / uv_rate) : "-"
+            ratio = f[12]
             cpu = f[8] < 0 ? "n/a" : sprintf("%.2f", f[8])
             rss = f[9] < 0 ? "n/a" : sprintf("%.1f MB", f[9] / 1024)
             if (f[10] > 1) rss = rss "*"
@@ -307,12 +320,13 @@ c10k() {
     : >"$WORK/c10k.rows"
     C10K_FAILED=
     section "C10K: echo servers, ${BUSY} busy connections, 64-byte ping-pong, every byte verified" \
-"  loadgen ramps up in batches of 100 (each echoes once before the next: no backlog overrun),
-  then measures for ${SECONDS_BUSY} s after a warm-up: msg/s is the median of 5 slices,
-  each figure the median of ${REPEAT} round(s), every server once per round, each run on a
-  fresh server.${SERVER_CPU[*]:+ The server runs on core 1, loadgen on core 0 (taskset).} CPU us/msg = server utime+stime
-  (/proc/PID/stat) over the window / messages: on 2 cores the load generator competes for
-  the CPU, so CPU per message separates fast servers better than msg/s."
+"  loadgen ramps up in batches of 100 (each echoes once before the next: no backlog
+  overrun), then measures for ${SECONDS_BUSY} s after a warm-up: msg/s is the median of 5
+  slices. Each figure is the median of ${REPEAT} round(s), every server once per round, on a
+  fresh server; x libuv is the median of the ratios round by round (libuv runs right
+  after stage 08's epoll server). ${SERVER_CPU[*]:+The server runs on core 1, loadgen on core 0
+  (taskset). }CPU us/msg = server utime+stime (/proc/PID/stat) over the window / messages:
+  the sharper figure, as msg/s also depends on how the two processes meet."
     echo
     echo "  -- ${BUSY} busy, no idle connections --"
     measure_all 0
