@@ -18,6 +18,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
                         "trip to the echo_server on PORT)\n");
         return 2;
     }
+    signal(SIGPIPE, SIG_IGN); /* where send() has no MSG_NOSIGNAL (macOS) */
     long fd_limit = raise_fd_limit();
     Loop *loop = loop_new(NULL);
     if (!loop)

@@ -32,7 +32,7 @@
 #ifdef MSG_NOSIGNAL
 #define SEND_FLAGS MSG_NOSIGNAL /* a dead peer: EPIPE, not SIGPIPE */
 #else
-#define SEND_FLAGS 0 /* macOS before 10.x: the programs ignore SIGPIPE */
+#define SEND_FLAGS 0 /* macOS: no MSG_NOSIGNAL; the programs ignore SIGPIPE */
 #endif
 
 static bool would_block(int error)
