@@ -12,6 +12,11 @@
  * Every child leaves with _exit(), never exit(): the stdio buffers and the
  * atexit handlers it inherited belong to the parent.
  */
+#ifdef __APPLE__
+/* In POSIX mode macOS hides what is not POSIX: rusage's ru_maxrss and
+ * ru_nvcsw, sysconf's _SC_NPROCESSORS_ONLN. Linux shows them anyway. */
+#define _DARWIN_C_SOURCE
+#endif
 #include "talk.h"
 
 #include <errno.h>

@@ -14,6 +14,11 @@
  * `threads race` and `threads mutex` run one counter alone, so that
  * ThreadSanitizer can be shown reporting the first and passing the second.
  */
+#ifdef __APPLE__
+/* In POSIX mode macOS hides what is not POSIX: rusage's ru_maxrss and
+ * ru_nvcsw, sysconf's _SC_NPROCESSORS_ONLN. Linux shows them anyway. */
+#define _DARWIN_C_SOURCE
+#endif
 #include "talk.h"
 
 #include <errno.h>
