@@ -6,8 +6,15 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <sys/types.h>
+
+/* 127.0.0.1. POSIX.1-2008's <netinet/in.h> does not name it, so macOS
+ * hides INADDR_LOOPBACK in POSIX mode (-D_POSIX_C_SOURCE). */
+#ifndef INADDR_LOOPBACK
+#define INADDR_LOOPBACK 0x7f000001
+#endif
 
 /* What a finished program printed, and how it ended. */
 typedef struct {
