@@ -2,6 +2,11 @@
  * test_01_processes.c - stage 01: the fork() experiments one by one, then
  * the whole program's trace, line by line, with its measured figures masked.
  */
+#ifdef __APPLE__
+/* What processes.c defines for macOS, here before any system header: the
+ * first one fixes what POSIX mode hides (rusage's ru_maxrss, ru_nvcsw). */
+#define _DARWIN_C_SOURCE
+#endif
 #include <criterion/criterion.h>
 
 #include "harness.h"

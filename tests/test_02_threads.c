@@ -3,6 +3,11 @@
  * memory, the racy counter, the mutex counter, start-up costs), then the
  * whole program's trace, line by line, with its measured figures masked.
  */
+#ifdef __APPLE__
+/* What threads.c defines for macOS, here before any system header: the
+ * first one fixes what POSIX mode hides (rusage's ru_maxrss, ru_nvcsw). */
+#define _DARWIN_C_SOURCE
+#endif
 #include <criterion/criterion.h>
 
 #include "harness.h"
