@@ -35,6 +35,10 @@ static void raise_fd_limit_here(void)
     struct rlimit limit;
     getrlimit(RLIMIT_NOFILE, &limit);
     limit.rlim_cur = limit.rlim_max;
+#ifdef __APPLE__
+    if (limit.rlim_cur > 10240) /* OPEN_MAX: macOS refuses more */
+        limit.rlim_cur = 10240;
+#endif
     setrlimit(RLIMIT_NOFILE, &limit);
 }
 
@@ -154,8 +158,11 @@ static void many_connections(int n)
     for (int i = 0; i < n; i++)
         close(fds[i]);
     free(fds);
-    if (baseline < 0)
-        return; /* no /proc: not Linux */
+    if (baseline < 0) {
+        cr_log_warn("descriptor leak not checked: the count reads /proc "
+                    "(Linux only)");
+        return;
+    }
     int now = -1;
     for (int tries = 0; tries < 300 && now != baseline; tries++) {
         poll(NULL, 0, 10);
