@@ -59,7 +59,11 @@ long bench_raise_fd_limit(void)
         return -1;
     if (limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit); /* macOS may refuse: keep going */
+#ifdef __APPLE__
+        if (limit.rlim_cur > 10240) /* OPEN_MAX: macOS refuses more */
+            limit.rlim_cur = 10240;
+#endif
+        setrlimit(RLIMIT_NOFILE, &limit); /* if refused: keep going */
         getrlimit(RLIMIT_NOFILE, &limit);
     }
     return limit.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)limit.rlim_cur;

@@ -8,9 +8,16 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* 127.0.0.1. POSIX.1-2008's <netinet/in.h> does not name it, so macOS
+ * hides INADDR_LOOPBACK in POSIX mode (-D_POSIX_C_SOURCE). */
+#ifndef INADDR_LOOPBACK
+#define INADDR_LOOPBACK 0x7f000001
+#endif
 
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t now_ns(void);
@@ -24,8 +31,9 @@ void sleep_ms(long ms);
 /* "program: what: strerror(errno)" on stderr, exit 1 (errno 0: no reason). */
 _Noreturn void fail(const char *what);
 
-/* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft
- * limit (a server holding 10,000 connections needs more than 1,024). */
+/* Raises the soft RLIMIT_NOFILE to the hard limit (macOS: to OPEN_MAX,
+ * 10,240, at most); returns the new soft limit (a server holding 10,000
+ * connections needs more than 1,024). */
 long bench_raise_fd_limit(void);
 
 /* Listens on 127.0.0.1:port (0: any), backlog SOMAXCONN; returns the fd and

@@ -18,6 +18,7 @@
 #include "bench.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,30 +276,48 @@ static long exec_rss_kb(void)
 
 /* A thread's stack: what pthread reserves by default (virtual memory), and
  * what a thread that blocks at once really touches: RSS grown by N parked
- * threads, divided by N. */
-static pthread_barrier_t parked;
+ * threads, divided by N. The threads park on a count under a mutex, not a
+ * pthread_barrier_t: barriers are optional in POSIX, and macOS has none. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t arrived, go;
+    int parked;   /* threads waiting */
+    bool release; /* main has measured: all may go */
+} park_lot = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+              PTHREAD_COND_INITIALIZER, 0, false};
+
 static void *park(void *arg)
 {
     (void)arg;
-    pthread_barrier_wait(&parked);
-    pthread_barrier_wait(&parked);
+    pthread_mutex_lock(&park_lot.lock);
+    park_lot.parked++;
+    pthread_cond_signal(&park_lot.arrived);
+    while (!park_lot.release)
+        pthread_cond_wait(&park_lot.go, &park_lot.lock);
+    pthread_mutex_unlock(&park_lot.lock);
     return NULL;
 }
 
 static double thread_touched_bytes(int n)
 {
     pthread_t *t = calloc((size_t)n, sizeof *t);
-    pthread_barrier_init(&parked, NULL, (unsigned)n + 1);
+    park_lot.parked = 0;
+    park_lot.release = false;
     long before = status_kb(getpid(), "VmRSS");
     for (int i = 0; i < n; i++)
         if (pthread_create(&t[i], NULL, park, NULL) != 0)
             fail("pthread_create");
-    pthread_barrier_wait(&parked);
+    pthread_mutex_lock(&park_lot.lock);
+    while (park_lot.parked < n)
+        pthread_cond_wait(&park_lot.arrived, &park_lot.lock);
+    pthread_mutex_unlock(&park_lot.lock);
     long after = status_kb(getpid(), "VmRSS");
-    pthread_barrier_wait(&parked);
+    pthread_mutex_lock(&park_lot.lock);
+    park_lot.release = true;
+    pthread_cond_broadcast(&park_lot.go);
+    pthread_mutex_unlock(&park_lot.lock);
     for (int i = 0; i < n; i++)
         pthread_join(t[i], NULL);
-    pthread_barrier_destroy(&parked);
     free(t);
     return before < 0 || after < 0 ? -1 : (double)(after - before) * 1024 / n;
 }

@@ -8,6 +8,11 @@
  *
  * Bench-only, built only where libuv is installed (pkg-config libuv).
  */
+#ifdef __APPLE__
+/* uv.h brings in Darwin's Mach and os/lock headers, which expect the full
+ * Darwin namespace that POSIX mode (-D_POSIX_C_SOURCE) trims. */
+#define _DARWIN_C_SOURCE
+#endif
 #include "bench.h"
 
 #include <signal.h>
