@@ -2,7 +2,13 @@
 # Installs Criterion, the test framework, when the compiler cannot find it.
 # Prints each command before running it, as `make test` promises.
 set -e
-if printf '#include <criterion/criterion.h>\n' | ${CC:-cc} -E -x c - >/dev/null 2>&1; then
+# Homebrew on Apple Silicon puts headers under /opt/homebrew, where Apple's
+# compiler does not look: look there too, as tests/tests.mk does.
+brew_include=
+if [ "$(uname)" = Darwin ] && command -v brew >/dev/null; then
+    brew_include="-I$(brew --prefix)/include"
+fi
+if printf '#include <criterion/criterion.h>\n' | ${CC:-cc} $brew_include -E -x c - >/dev/null 2>&1; then
     exit 0
 fi
 echo "Criterion is missing: installing it" >&2

@@ -13,6 +13,16 @@ $(O)tests/bin/test_repo: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
 HARNESS     := tests/harness.c tests/harness.h
 TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
 
+# Homebrew on Apple Silicon installs Criterion under /opt/homebrew, where
+# Apple's compiler looks neither for headers nor for libraries (-isystem:
+# like /usr/include, its headers are not ours to warn about).
+ifeq ($(shell uname -s),Darwin)
+BREW_PREFIX := $(shell brew --prefix 2>/dev/null)
+ifneq ($(BREW_PREFIX),)
+TEST_CFLAGS += -isystem $(BREW_PREFIX)/include -L$(BREW_PREFIX)/lib
+endif
+endif
+
 .PHONY: test tests criterion
 
 criterion:
