@@ -45,9 +45,10 @@ $(BINS):
 
 all: $(BINS) ## build every stage
 
+# awk alone splits "target: ... ## what": macOS's sed writes \t as a t.
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_./%-]+:.*## ' $(MAKEFILE_LIST) | \
-	  sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-22s %s\n", $$1, $$2}'
+	  awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 	@echo "  make NN | make NN-name      build and run one stage (01 ... 08)"
 	@echo "  make diff-NN                what stage NN changed since the previous one"
 
