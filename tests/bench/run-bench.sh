@@ -39,6 +39,9 @@ else
 fi
 BUSY=100
 PROCESS_CAP=1000
+# Stage 08's O(ready) selector: epoll on Linux, kqueue on macOS and the BSDs.
+KERNEL_SELECTOR=epoll
+[ "$(uname)" = Linux ] || KERNEL_SELECTOR=kqueue
 
 exec > >(tee "$RESULTS") 2>&1
 
@@ -103,7 +106,8 @@ start_server() {
     while [ "$1" != "--" ]; do envs+=("$1"); shift; done
     shift
     : >"$WORK/server.err"
-    ${SERVER_CPU[@]+"${SERVER_CPU[@]}"} env PORT=0 "${envs[@]}" "$@" 2>"$WORK/server.err" >/dev/null &
+    # ${a[@]+"${a[@]}"}: bash 3.2 (macOS) calls an empty "${a[@]}" unbound.
+    ${SERVER_CPU[@]+"${SERVER_CPU[@]}"} env PORT=0 ${envs[@]+"${envs[@]}"} "$@" 2>"$WORK/server.err" >/dev/null &
     SERVER_PID=$!
     for _ in $(seq 100); do
         SERVER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/server.err")
@@ -229,9 +233,9 @@ each_server() {
     "$fn" 3 "select() server, 1 thread" "$idle" -- "$BIN/srv_select"
     local loop08=${O}08-event-loop/echo_server
     if [ -x "$loop08" ]; then
-        "$fn" 4 "stage 08 echo_server, epoll" "$idle" ASYNCIO_SELECTOR=epoll -- "$loop08"
+        "$fn" 4 "stage 08 echo_server, $KERNEL_SELECTOR" "$idle" ASYNCIO_SELECTOR=$KERNEL_SELECTOR -- "$loop08"
         libuv_server "$fn" "$idle" # just after: the comparison that matters
-        "$fn" 5 "stage 08 epoll, per-wait reg." "$idle" ASYNCIO_SELECTOR=epoll ASYNCIO_REGISTRATION=per-wait -- "$loop08"
+        "$fn" 5 "stage 08 $KERNEL_SELECTOR, per-wait reg." "$idle" ASYNCIO_SELECTOR=$KERNEL_SELECTOR ASYNCIO_REGISTRATION=per-wait -- "$loop08"
         "$fn" 6 "stage 08 echo_server, poll" "$idle" ASYNCIO_SELECTOR=poll -- "$loop08"
     else
         skip 4 "stage 08 echo_server" "$loop08 is not built yet"
@@ -311,7 +315,8 @@ held_chart() {
         print "  connections held (an echo proves it), # = " int(max / 50) " connections"
         for (i = 1; i <= n; i++) {
             bar = ""; for (k = 0; k < held[i] / (max / 50); k++) bar = bar "#"
-            printf "  %-30s %s %d of %d%s\n", name[i], bar, held[i], wanted[i], held[i] < wanted[i] ? "  <- stopped here" : ""
+            # (...): macOS awk (BWK) reads a bare < in a print list as an error
+            printf "  %-30s %s %d of %d%s\n", name[i], bar, held[i], wanted[i], (held[i] < wanted[i] ? "  <- stopped here" : "")
         }
     }' "$WORK/c10k.rows"
 }
@@ -324,7 +329,7 @@ c10k() {
   overrun), then measures for ${SECONDS_BUSY} s after a warm-up: msg/s is the median of 5
   slices. Each figure is the median of ${REPEAT} round(s), every server once per round, on a
   fresh server; x libuv is the median of the ratios round by round (libuv runs right
-  after stage 08's epoll server). ${SERVER_CPU[*]:+The server runs on core 1, loadgen on core 0
+  after stage 08's $KERNEL_SELECTOR server). ${SERVER_CPU[*]:+The server runs on core 1, loadgen on core 0
   (taskset). }CPU us/msg = server utime+stime (/proc/PID/stat) over the window / messages:
   the sharper figure, as msg/s also depends on how the two processes meet."
     echo
