@@ -82,9 +82,10 @@ diff-%:
 	@test -n "$(PREV_$*)" || { echo "make diff-$*: no such stage (hint: make diff-02 ... make diff-08)" >&2; exit 2; }
 	@diff -u $(MAIN_$(PREV_$*)) $(MAIN_$*) || true
 
+# *.dSYM: the debug info Apple's clang writes beside each program (-g).
 clean: ## remove every build output
 	rm -f $(BINS) $(TESTS) compile_commands.json
-	rm -rf build tests/bin
+	rm -rf build tests/bin $(addsuffix .dSYM,$(BINS))
 
 format: ## reformat every C file with clang-format (.clang-format)
 	clang-format -i $$(git ls-files '*.c' '*.h')
