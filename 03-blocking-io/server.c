@@ -39,12 +39,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* 127.0.0.1. POSIX.1-2008's <netinet/in.h> does not name it, so macOS
- * hides INADDR_LOOPBACK in POSIX mode (-D_POSIX_C_SOURCE). */
-#ifndef INADDR_LOOPBACK
-#define INADDR_LOOPBACK 0x7f000001
-#endif
-
 enum {
     BUFFER_SIZE = 1024,     /* one recv(1024), as in the talk */
     STACK_SIZE = 64 * 1024, /* per thread: 1,000 clients = 64 MiB reserved */

@@ -15,12 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* 127.0.0.1. POSIX.1-2008's <netinet/in.h> does not name it, so macOS
- * hides INADDR_LOOPBACK in POSIX mode (-D_POSIX_C_SOURCE). */
-#ifndef INADDR_LOOPBACK
-#define INADDR_LOOPBACK 0x7f000001
-#endif
-
 static const char *program = "asyncio-in-c";
 
 static const char *program_name(void)

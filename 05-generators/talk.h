@@ -14,7 +14,14 @@
 #ifndef TALK_H
 #define TALK_H
 
+#include <netinet/in.h>
 #include <stddef.h>
+
+/* 127.0.0.1. POSIX.1-2008's <netinet/in.h> does not name it, so macOS
+ * hides INADDR_LOOPBACK in POSIX mode (-D_POSIX_C_SOURCE). */
+#ifndef INADDR_LOOPBACK
+#define INADDR_LOOPBACK 0x7f000001
+#endif
 
 /* Call first in main: names the program in error messages, makes stdout
  * line-buffered (traces stay in order through pipes and forks), and checks

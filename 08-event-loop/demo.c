@@ -23,12 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 127.0.0.1. POSIX.1-2008's <netinet/in.h> does not name it, so macOS
- * hides INADDR_LOOPBACK in POSIX mode (-D_POSIX_C_SOURCE). */
-#ifndef INADDR_LOOPBACK
-#define INADDR_LOOPBACK 0x7f000001
-#endif
-
 /* async def awaitable_non_blocking_io(n): one request to the demo server:
  *     sock = socket(); sock.setblocking(False)
  *     await loop.sock_connect(sock, ('127.0.0.1', PORT))

@@ -18,6 +18,7 @@
 #define _GNU_SOURCE /* accept4: a non-blocking socket in one syscall */
 #endif
 #include "event_loop.h"
+#include "talk.h" /* INADDR_LOOPBACK, hidden by macOS in POSIX mode */
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -29,16 +30,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* 127.0.0.1. POSIX.1-2008's <netinet/in.h> does not name it, so macOS
- * hides INADDR_LOOPBACK in POSIX mode (-D_POSIX_C_SOURCE). */
-#ifndef INADDR_LOOPBACK
-#define INADDR_LOOPBACK 0x7f000001
-#endif
-
 #ifdef MSG_NOSIGNAL
 #define SEND_FLAGS MSG_NOSIGNAL /* a dead peer: EPIPE, not SIGPIPE */
 #else
-#define SEND_FLAGS 0 /* older macOS: no MSG_NOSIGNAL; programs ignore SIGPIPE */
+#define SEND_FLAGS 0 /* older macOS: the programs ignore SIGPIPE instead */
 #endif
 
 static bool would_block(int error)
