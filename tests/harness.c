@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,16 @@ int server_stop_by(Server *s, int signo)
 int server_stop(Server *s)
 {
     return server_stop_by(s, SIGTERM);
+}
+
+void note_skipped(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    fputs("[SKIP] ", stderr);
+    vfprintf(stderr, fmt, args);
+    fputc('\n', stderr);
+    va_end(args);
 }
 
 const char *port_env(const Server *s)

@@ -80,6 +80,10 @@ extern Server demo_server;
 void start_demo_server(void);
 void stop_demo_server(void);
 
+/* Says on stderr which check could not run here, and why ("[SKIP] ...").
+ * Not cr_log_warn: Criterion exits non-zero on any warning. */
+void note_skipped(const char *fmt, ...);
+
 /* "PORT=N" for the server, in a static buffer. */
 const char *port_env(const Server *server);
 

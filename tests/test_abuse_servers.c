@@ -251,9 +251,9 @@ static void stop(void)
 static void expect_fds_back_to_baseline(const char *after)
 {
     if (fd_baseline < 0) {
-        cr_log_info("descriptor leak not checked after %s: the count reads "
-                    "/proc (Linux only)",
-                    after);
+        note_skipped("descriptor leak not checked after %s: the count reads "
+                     "/proc (Linux only)",
+                     after);
         return;
     }
     int fds = count_fds(server.pid);
@@ -290,9 +290,9 @@ static void expect_memory_not_grown(const char *after)
     if (under_address_sanitizer() || getenv("ABUSE_NO_RSS"))
         return;
     if (rss_baseline_kb < 0) {
-        cr_log_info("memory growth not checked after %s: RSS reads /proc "
-                    "(Linux only)",
-                    after);
+        note_skipped("memory growth not checked after %s: RSS reads /proc "
+                     "(Linux only)",
+                     after);
         return;
     }
     long rss = rss_kb(server.pid);
