@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -336,6 +337,21 @@ int server_stop_by(Server *s, int signo)
 int server_stop(Server *s)
 {
     return server_stop_by(s, SIGTERM);
+}
+
+void raise_our_fd_limit(long wanted)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == -1 ||
+        limit.rlim_cur >= (rlim_t)wanted)
+        return;
+    limit.rlim_cur =
+        limit.rlim_max < (rlim_t)wanted ? limit.rlim_max : (rlim_t)wanted;
+#ifdef __APPLE__
+    if (limit.rlim_cur > 10240) /* OPEN_MAX: macOS refuses more */
+        limit.rlim_cur = 10240;
+#endif
+    setrlimit(RLIMIT_NOFILE, &limit); /* best effort: tests say what failed */
 }
 
 void note_skipped(const char *fmt, ...)

@@ -80,6 +80,11 @@ extern Server demo_server;
 void start_demo_server(void);
 void stop_demo_server(void);
 
+/* Raises this process's soft descriptor limit to `wanted`, or as far as
+ * the hard limit (and, on macOS, OPEN_MAX: 10,240) allow. Servers started
+ * afterwards inherit it. */
+void raise_our_fd_limit(long wanted);
+
 /* Says on stderr which check could not run here, and why ("[SKIP] ...").
  * Not cr_log_warn: Criterion exits non-zero on any warning. */
 void note_skipped(const char *fmt, ...);

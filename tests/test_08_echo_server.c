@@ -30,18 +30,6 @@ static void stop_server(void)
 
 TestSuite(e2e, .fini = stop_server, .timeout = 30);
 
-static void raise_fd_limit_here(void)
-{
-    struct rlimit limit;
-    getrlimit(RLIMIT_NOFILE, &limit);
-    limit.rlim_cur = limit.rlim_max;
-#ifdef __APPLE__
-    if (limit.rlim_cur > 10240) /* OPEN_MAX: macOS refuses more */
-        limit.rlim_cur = 10240;
-#endif
-    setrlimit(RLIMIT_NOFILE, &limit);
-}
-
 /* --- demo 1 ----------------------------------------------------------------
  */
 
@@ -138,7 +126,7 @@ static void expect_echo(int fd, const char *message)
 /* All connected at once, each sends, then each reads its echo back. */
 static void many_connections(int n)
 {
-    raise_fd_limit_here();
+    raise_our_fd_limit(8192);
     int baseline = count_fds(server.pid);
     int *fds = malloc((size_t)n * sizeof *fds);
     cr_assert(fds);

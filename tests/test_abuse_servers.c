@@ -195,17 +195,6 @@ static void expect_normal_client(const Target *t, const char *message)
 /* --- starting, measuring, stopping -----------------------------------------
  */
 
-/* 1,000 clients at once need more than the usual 1,024 descriptors: raise
- * ours (the server inherits the limit) as far as the hard limit allows. */
-static void raise_fd_limit(void)
-{
-    struct rlimit limit;
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 8192) {
-        limit.rlim_cur = limit.rlim_max < 8192 ? limit.rlim_max : 8192;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
-}
-
 /* Starts the target with extra environment `env` (NULL: its TIME_SCALE),
  * notes its descriptor count before any client, and checks that it
  * answers one. */
@@ -217,7 +206,7 @@ static void start_with(const Target *t, const char *env)
     if (access(bin(t->program), X_OK) != 0)
         cr_skip_test("%s is not built yet", t->program);
     signal(SIGPIPE, SIG_IGN); /* a reset peer: EPIPE, not death */
-    raise_fd_limit();
+    raise_our_fd_limit(8192); /* 1,000 clients at once, and the server */
     const char *envp[] = {env ? env : t->time_scale, NULL};
     if (server_fd_limit > 0) {
         /* sh sets the soft and hard limits, then becomes the server (exec:
