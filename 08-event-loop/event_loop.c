@@ -364,8 +364,9 @@ static void run_ready_snapshot(Loop *loop)
     }
 }
 
-/* How long step 3 may sleep: not at all if callbacks are ready, until the
- * next deadline if there is a timer, else until an IO event (-1). */
+/* How long step 3 may sleep: not at all if callbacks are ready or the loop
+ * is stopping, until the next deadline if there is a timer, else until an
+ * IO event (-1). */
 static int selector_timeout_ms(const Loop *loop)
 {
     if (loop->ready_count > 0 || loop->stopping)

@@ -277,6 +277,7 @@ static void stop_loop(void *loop)
 static int give_up(Future *f, const char *why)
 {
     future_remove_done_callback(f, stop_loop, f->loop);
+    loop_stopped(f->loop); /* a stop already made must not end the next run */
     if (why)
         fprintf(stderr, "run_until_complete: %s\n", why);
     return -1;
