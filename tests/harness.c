@@ -30,6 +30,19 @@
 #define BIN_DIR "."
 #endif
 
+double slowdown(void)
+{
+    const char *forced = getenv("TEST_SLOWDOWN");
+    if (forced && atof(forced) >= 1)
+        return atof(forced);
+    return BUILD_SLOWDOWN;
+}
+
+double scaled(double seconds)
+{
+    return seconds * slowdown();
+}
+
 const char *bin(const char *relative)
 {
     static char path[4][1024];
@@ -108,7 +121,7 @@ Run run_program(const char *const argv[], const char *const env[],
     pid_t pid = spawn(argv, env, out, err);
     Buffer bo = {0}, be = {0};
     bool out_open = true, err_open = true, timedout = false;
-    double deadline = now() + timeout;
+    double deadline = now() + scaled(timeout);
     while (out_open || err_open) {
         struct pollfd fds[2] = {{out_open ? out[0] : -1, POLLIN, 0},
                                 {err_open ? err[0] : -1, POLLIN, 0}};
@@ -289,7 +302,7 @@ Server server_start(const char *const argv[], const char *const env[])
     s.err_fd = err[0];
     char seen[4096] = "";
     size_t len = 0;
-    double deadline = now() + 10;
+    double deadline = now() + scaled(10);
     while (s.port < 0 && now() < deadline && len < sizeof seen - 1) {
         struct pollfd p = {s.err_fd, POLLIN, 0};
         if (poll(&p, 1, 100) <= 0)
@@ -319,7 +332,7 @@ int server_stop_by(Server *s, int signo)
     if (signo)
         kill(s->pid, signo);
     int raw = 0;
-    double deadline = now() + 3;
+    double deadline = now() + scaled(3);
     pid_t done;
     while ((done = waitpid(s->pid, &raw, WNOHANG)) == 0 && now() < deadline)
         nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);

@@ -24,11 +24,43 @@ typedef struct {
     bool timedout; /* killed because it ran past its time */
 } Run;
 
+/* How many times slower than the plain build a sanitized build runs, as
+ * a constant (Criterion's .timeout must be one): the suite's slowest steps
+ * (fork, thread start, a crowd of connections) take 2-4 times longer under
+ * ASan+UBSan and up to 10 times under TSan. gcc names the sanitizers with
+ * __SANITIZE_*__, clang with __has_feature. */
+#if defined(__SANITIZE_THREAD__)
+#define BUILD_SLOWDOWN 10
+#elif defined(__SANITIZE_ADDRESS__)
+#define BUILD_SLOWDOWN 4
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define BUILD_SLOWDOWN 10
+#elif __has_feature(address_sanitizer)
+#define BUILD_SLOWDOWN 4
+#endif
+#endif
+#ifndef BUILD_SLOWDOWN
+#define BUILD_SLOWDOWN 1
+#endif
+
+/* How many times slower than the plain build this test's programs run:
+ * BUILD_SLOWDOWN, or TEST_SLOWDOWN from the environment, which wins (make
+ * check sets it where a plain test drives sanitized servers). Every wait
+ * and every upper bound on a time is multiplied by it, so a bound written
+ * for the plain build holds there. Criterion's .timeout, a hang's last
+ * stop, is written N * BUILD_SLOWDOWN. */
+double slowdown(void);
+
+/* seconds * slowdown(). */
+double scaled(double seconds);
+
 /* A path to a built program: bin("04-select/select"). Honours make's O=. */
 const char *bin(const char *relative);
 
 /* Runs argv with extra "NAME=value" environment entries (NULL-terminated,
- * may be NULL), for at most timeout seconds. Free with run_free(). */
+ * may be NULL), for at most scaled(timeout) seconds: the timeout only
+ * stops a program that hangs. Free with run_free(). */
 Run run_program(const char *const argv[], const char *const env[],
                 double timeout);
 void run_free(Run *run);
@@ -65,7 +97,8 @@ typedef struct {
  * 127.0.0.1:N" line. Asserts on failure. */
 Server server_start(const char *const argv[], const char *const env[]);
 
-/* SIGTERM, then SIGKILL after 3 s; returns the exit status (as Run.status).
+/* SIGTERM, then SIGKILL after scaled(3) s; returns the exit status (as
+ * Run.status).
  * Safe to call twice, and on a server that never started. */
 int server_stop(Server *server);
 /* The same with another signal, or none (0) when the test sent it already:

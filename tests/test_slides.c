@@ -504,7 +504,7 @@ static void check_output_block(const Block *b)
 }
 
 Test(slides, output_blocks_are_real_output, .init = start_demo_server,
-     .fini = stop_demo_server, .timeout = 120)
+     .fini = stop_demo_server, .timeout = 120 * BUILD_SLOWDOWN)
 {
     Deck *deck = deck_load();
     int checked = 0;

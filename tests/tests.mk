@@ -34,5 +34,8 @@ $(TESTS): $(HARNESS) | criterion $(BINS)
 
 tests: $(BINS) $(TESTS)
 
-test: tests ## build and run every test (installs Criterion when missing)
-	@tests/run-all.sh $(TESTS)
+# LOAD=N runs the tests beside N busy loops, as on a machine that other
+# work keeps busy (tests/README.md).
+LOAD ?= 0
+test: tests ## build and run every test (LOAD=2: beside two busy loops)
+	@tests/with-load.sh $(LOAD) tests/run-all.sh $(TESTS)

@@ -6,13 +6,14 @@
 #
 #   make check                    every step
 #   make check CHECK=tsan         some steps only: asan tsan valgrind
+#   make check LOAD=2             beside two busy loops (tests/with-load.sh)
 
 check: ## sanitizers (ASan+UBSan, TSan) and valgrind over every stage and test
 	@MAKE='$(MAKE)' CC='$(CC)' \
 	  CHECK_BINS='$(patsubst $(O)%,%,$(BINS))' \
 	  CHECK_TESTS='$(patsubst $(O)%,%,$(TESTS))' \
 	  CHECK_NUMBERS='$(NUMBERS)' \
-	  tests/check/check.sh $(CHECK)
+	  tests/with-load.sh $(LOAD) tests/check/check.sh $(CHECK)
 
 # What real networks do to both servers (tests/test_abuse_servers.c): part
 # of `make test` as well, since it runs in a few seconds.
