@@ -2,8 +2,9 @@
  * test_repo.c - the promises the repository's layout makes.
  *
  * Every stage carries its own copy of talk.h/talk.c (and 05..08 of coro.h/
- * coro.c) so it stands alone; the copies must stay identical, or `make
- * diff-NN` would show noise and a fix made in one stage would miss the others.
+ * coro.c, 06..08 of the talk's socket generators) so it stands alone; the
+ * copies must stay identical, or `make diff-NN` would show noise and a fix
+ * made in one stage would miss the others.
  */
 #include "harness.h"
 
@@ -59,6 +60,34 @@ Test(repository, coroutine_core_is_identical_from_stage_05_on)
 {
     expect_identical_copies(4, "coro.h");
     expect_identical_copies(4, "coro.c");
+}
+
+/* In [12]'s NonBlockingSocket, In [16]'s yield from and In [18]'s
+ * make_awaitable: stage 06 writes them, 07's loop and 08's talk loop (in
+ * 08-event-loop/talk/) reuse them unchanged. */
+Test(repository, socket_generators_are_identical_from_stage_06_on)
+{
+    static const char *files[] = {
+        "nonblocking_socket.h", "nonblocking_socket.c", "yield_from.h",
+        "yield_from.c",         "awaitable.h",          "awaitable.c"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char in_08[64];
+        snprintf(in_08, sizeof in_08, "talk/%s", files[i]);
+        char *reference = slurp("06-executor", files[i]);
+        char *copy_07 = slurp("07-futures", files[i]);
+        char *copy_08 = slurp("08-event-loop", in_08);
+        cr_expect_str_eq(copy_07, reference,
+                         "07-futures/%s differs from 06-executor/%s: keep "
+                         "the copies identical",
+                         files[i], files[i]);
+        cr_expect_str_eq(copy_08, reference,
+                         "08-event-loop/%s differs from 06-executor/%s: "
+                         "keep the copies identical",
+                         in_08, files[i]);
+        free(reference);
+        free(copy_07);
+        free(copy_08);
+    }
 }
 
 Test(repository, every_stage_has_its_chapter)
