@@ -11,6 +11,7 @@
  * Every piece the executor drives has the same shape, a Gen: a step
  * function and a frame.
  */
+#include "all_the_way_down.h"
 #include "awaitable.h"
 #include "coro.h"
 #include "nonblocking_socket.h"
@@ -165,48 +166,6 @@ static char *not_really_non_blocking_io(void)
     if (!text)
         die("strdup", NULL);
     return text;
-}
-
-/* Python: In [15], generators all the way down. This generator steps its
- * children itself and yields whatever they yield, so whoever drives it
- * (the executor) drives them too. Its frame holds theirs. */
-typedef struct {
-    Gen gen;
-    Timer t;
-    NonBlockingSocket s;
-    SendAll sendall; /* gen = s.sendall(...) */
-    Recv recv;       /* gen = s.recv(1024) */
-} AllTheWayDown;
-
-static GenStatus all_the_way_down_step(Gen *g)
-{
-    AllTheWayDown *f = (AllTheWayDown *)g;
-    GEN_BEGIN(g);
-    f->t = timer_start(NULL);
-    f->s = non_blocking_socket();
-    socket_sendall(&f->sendall, &f->s, "Hello world");
-    while (true) {
-        timer_log(&f->t, "trying to write");
-        if (gen_next(&f->sendall.gen) != GEN_YIELDED)
-            break;                        /* except StopIteration: pass */
-        YIELD(g, f->sendall.gen.yielded); /* yield next(gen) */
-    }
-    socket_recv(&f->recv, &f->s, 1024);
-    while (true) {
-        timer_log(&f->t, "trying to read");
-        if (gen_next(&f->recv.gen) != GEN_YIELDED)
-            break;
-        YIELD(g, f->recv.gen.yielded);
-    }
-    socket_close(&f->s);
-    GEN_RETURN(g, f->recv.gen.result); /* response.value.decode() */
-    GEN_END(g);
-}
-
-static Gen *really_really_non_blocking_io_by_hand(AllTheWayDown *frame)
-{
-    return gen_init(&frame->gen, all_the_way_down_step,
-                    "really_really_non_blocking_io");
 }
 
 /* Python: In [18]'s cell, `await awaitable_non_blocking_io()`. An await at
