@@ -68,9 +68,14 @@ run: $(BINS) ## run every stage in order, as in the talk (PAUSE=1 waits for Ente
 server: $(SERVER) ## run the demo server in the foreground (PORT=8080)
 	$(SERVER)
 
-# make diff-06: the lines stage 06 changed in stage 05's program. Each
-# stage.mk names its program MAIN_NN. Not .PHONY: make never looks for a
-# pattern rule to build a phony target, so diff-06 would do nothing.
+# make diff-07: what stage 07 changed in stage 06's program. Each stage.mk
+# lists its program's files as PROGRAM_NN, in reading order. A file is
+# compared with the previous stage's file of the same name (RENAMED_NN,
+# "old new", pairs a main file that changed its name), a new file is shown
+# whole, a file the stage drops is named in one line. NEW_PROGRAM_NN: the
+# stage starts a program of its own, which diff-NN says instead of a diff.
+# Not .PHONY: make never looks for a pattern rule to build a phony target,
+# so diff-06 would do nothing.
 PREV_02 := 01
 PREV_03 := 02
 PREV_04 := 03
@@ -78,9 +83,22 @@ PREV_05 := 04
 PREV_06 := 05
 PREV_07 := 06
 PREV_08 := 07
+# $(call counterpart,file,NN,PREV): file's counterpart in stage PREV, if any.
+counterpart = $(or $(filter %/$(notdir $1),$(PROGRAM_$3)),$(if $(filter \
+  $(notdir $1),$(word 2,$(RENAMED_$2))),$(filter %/$(word 1,$(RENAMED_$2)),$(PROGRAM_$3))))
+# $(call successor,file,NN): non-empty if stage NN keeps file of its PREV.
+successor = $(or $(filter %/$(notdir $1),$(PROGRAM_$2)),$(filter $(notdir \
+  $1),$(word 1,$(RENAMED_$2))))
+# diff exits 1 when the files differ: that is its answer, not a failure.
+diff_file = { diff -u $(or $1,/dev/null) $2 || test $$? = 1; } &&
+new_program = echo "make diff-$1: $(PROGRAM_$1) is a new program, not a \
+  growth of $(PROGRAM_$2) (its README says why)"
+diff_program = $(foreach f,$(PROGRAM_$1),$(call diff_file,$(call \
+  counterpart,$f,$1,$2),$f)) $(foreach f,$(PROGRAM_$2),$(if $(call \
+  successor,$f,$1),,echo "Only in stage $2: $f" &&)) true
 diff-%:
 	@test -n "$(PREV_$*)" || { echo "make diff-$*: no such stage (hint: make diff-02 ... make diff-08)" >&2; exit 2; }
-	@diff -u $(MAIN_$(PREV_$*)) $(MAIN_$*) || true
+	@$(if $(NEW_PROGRAM_$*),$(call new_program,$*,$(PREV_$*)),$(call diff_program,$*,$(PREV_$*)))
 
 # *.dSYM: the debug info Apple's clang writes beside each program (-g).
 clean: ## remove every build output

@@ -1,4 +1,4 @@
-MAIN_01 := 01-processes/processes.c
+PROGRAM_01 := 01-processes/processes.c
 BINS += $(O)01-processes/processes
 $(O)01-processes/processes: 01-processes/processes.c 01-processes/talk.c 01-processes/talk.h
 run-01: $(O)01-processes/processes

@@ -1,4 +1,5 @@
-MAIN_02 := 02-threads/threads.c
+PROGRAM_02 := 02-threads/threads.c
+RENAMED_02 := processes.c threads.c
 BINS += $(O)02-threads/threads
 $(O)02-threads/threads: 02-threads/threads.c 02-threads/talk.c 02-threads/talk.h
 run-02: $(O)02-threads/threads

@@ -1,7 +1,10 @@
 # Stage 03: blocking IO. The demo server the whole talk talks to ($(SERVER),
 # defined in the Makefile: `make server` runs it) and the talk's blocking
-# client, MAIN_03.
-MAIN_03 := 03-blocking-io/blocking_io.c
+# client, PROGRAM_03.
+PROGRAM_03 := 03-blocking-io/blocking_io.c
+# The talk turns from multitasking to IO: a new program, not a growth of
+# stage 02's, so make diff-03 says so instead of printing a whole file.
+NEW_PROGRAM_03 := yes
 BINS += $(O)03-blocking-io/server $(O)03-blocking-io/blocking_io
 $(O)03-blocking-io/server: 03-blocking-io/server.c 03-blocking-io/talk.c 03-blocking-io/talk.h
 $(O)03-blocking-io/blocking_io: 03-blocking-io/blocking_io.c 03-blocking-io/talk.c 03-blocking-io/talk.h

@@ -1,5 +1,6 @@
 # Stage 05: generators are coroutines (the talk's In [6] to In [8]).
-MAIN_05 := 05-generators/generators.c
+PROGRAM_05 := 05-generators/generators.c
+RENAMED_05 := select.c generators.c
 BINS += $(O)05-generators/generators
 $(O)05-generators/generators: 05-generators/generators.c \
   05-generators/coro.c 05-generators/coro.h \

@@ -11,22 +11,22 @@
  * Every piece the executor drives has the same shape, a Gen: a step
  * function and a frame.
  */
+#include "all_the_way_down.h"
+#include "awaitable.h"
 #include "coro.h"
+#include "nonblocking_socket.h"
 #include "talk.h"
+#include "yield_from.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
-enum { RECV_SIZE = 1024 }; /* s.recv(1024) */
 static const char PAYLOAD[] = "Hello, world";
 
 /* Python: s.sendall(data). send() may take only part of the data: loop. */
@@ -43,37 +43,6 @@ static void send_all(int s, const char *data, size_t size)
     }
 }
 
-/* Python: data = s.recv(1024); data.decode(). Stores what one recv()
- * returns as a C string. Returns false, errno EAGAIN or EWOULDBLOCK, when
- * the socket is non-blocking and nothing has arrived yet: the case Python
- * raises BlockingIOError for. */
-static bool recv_text(int s, char *data, size_t size)
-{
-    ssize_t got;
-    while ((got = recv(s, data, size - 1, 0)) == -1 && errno == EINTR)
-        continue;
-    if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return false;
-    if (got == -1)
-        die("recv", "did the server stop? start it with `make server`");
-    if (got == 0) {
-        errno = 0;
-        die("the server closed the connection without answering",
-            "is it the demo server? start it with `make server`");
-    }
-    data[got] = '\0';
-    return true;
-}
-
-/* Python: s.setblocking(False). The socket's O_NONBLOCK flag, from now on
- * read by every recv() and send() on it. */
-static void set_non_blocking(int s)
-{
-    int flags = fcntl(s, F_GETFL);
-    if (flags == -1 || fcntl(s, F_SETFL, flags | O_NONBLOCK) == -1)
-        die("fcntl(O_NONBLOCK)", NULL);
-}
-
 /* Python (In [4], "Extracting socket setup for readability"): the first
  * lines of In [3], given a name. */
 static int setup_non_blocking_socket(void)
@@ -82,23 +51,6 @@ static int setup_non_blocking_socket(void)
     set_non_blocking(s);
     send_all(s, PAYLOAD, strlen(PAYLOAD)); /* 12 bytes: always fit */
     return s;
-}
-
-/* Python: r,_,_ = select.select([s.fileno()], [], [], 0); len(r) > 0.
- * A zero timeout: the kernel answers at once, readable or not yet. */
-static bool ready_to_read(int s)
-{
-    if (s >= FD_SETSIZE) /* an fd_set is a bitmap of FD_SETSIZE bits */
-        die("select: descriptor too large for an fd_set",
-            "select() only takes descriptors below FD_SETSIZE, 1024");
-    fd_set readable;
-    FD_ZERO(&readable);
-    FD_SET(s, &readable);
-    struct timeval no_wait = {0, 0};
-    int ready = select(s + 1, &readable, NULL, NULL, &no_wait);
-    if (ready == -1)
-        die("select", NULL);
-    return ready > 0;
 }
 
 /* Python (In [7]): def really_non_blocking_io(), a generator. Stage 04's
@@ -172,105 +124,6 @@ static void run_task(void)
     timer_log(&t, "ret='%s'", ret);
 }
 
-/* Python: In [12] class NonBlockingSocket. Its sendall and recv are
- * generators: calling one makes a frame and runs nothing. C has no garbage
- * collector, so the caller says where that frame lives, most often inside
- * its own frame, which is why a resume never allocates. */
-typedef struct {
-    int fd;
-} NonBlockingSocket;
-
-/* Python: NonBlockingSocket(): connect, then setblocking(False). */
-static NonBlockingSocket non_blocking_socket(void)
-{
-    NonBlockingSocket s = {.fd = connect_to_server()};
-    set_non_blocking(s.fd);
-    return s;
-}
-
-/* Python: select.select([], [s.fileno()], [], 0)[1]: room to write now?
- * Like ready_to_read, on the other set. */
-static bool ready_to_write(int s)
-{
-    if (s >= FD_SETSIZE) /* an fd_set is a bitmap of FD_SETSIZE bits */
-        die("select: descriptor too large for an fd_set",
-            "select() only takes descriptors below FD_SETSIZE, 1024");
-    fd_set writable;
-    FD_ZERO(&writable);
-    FD_SET(s, &writable);
-    struct timeval no_wait = {0, 0};
-    int ready = select(s + 1, NULL, &writable, NULL, &no_wait);
-    if (ready == -1)
-        die("select", NULL);
-    return ready > 0;
-}
-
-/* The frame of s.sendall(value). */
-typedef struct {
-    Gen gen;
-    NonBlockingSocket *s; /* self */
-    const char *value;
-    size_t size, sent; /* a send that takes only part resumes at `sent` */
-} SendAll;
-
-static GenStatus sendall_step(Gen *g)
-{
-    SendAll *f = (SendAll *)g;
-    GEN_BEGIN(g);
-    while (f->sent < f->size) {
-        while (!ready_to_write(f->s->fd))
-            YIELD(g, NULL);
-        ssize_t n = send(f->s->fd, f->value + f->sent, f->size - f->sent, 0);
-        if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
-            die("send", "did the server hang up?");
-        f->sent += n > 0 ? (size_t)n : 0;
-    }
-    GEN_END(g); /* Python: return self.socket.sendall(value), that is None */
-}
-
-/* Python: s.sendall(value). Makes the generator; sends nothing yet. */
-static Gen *socket_sendall(SendAll *frame, NonBlockingSocket *s,
-                           const char *value)
-{
-    *frame = (SendAll){.s = s, .value = value, .size = strlen(value)};
-    return gen_init(&frame->gen, sendall_step, "sendall");
-}
-
-/* The frame of s.recv(amount). The bytes received live in it. */
-typedef struct {
-    Gen gen;
-    NonBlockingSocket *s; /* self */
-    size_t amount;
-    char data[RECV_SIZE + 1]; /* recv(1024), plus the C string's '\0' */
-} Recv;
-
-static GenStatus recv_step(Gen *g)
-{
-    Recv *f = (Recv *)g;
-    GEN_BEGIN(g);
-    while (!ready_to_read(f->s->fd))
-        YIELD(g, NULL);
-    if (!recv_text(f->s->fd, f->data, f->amount + 1))
-        die("recv after select", NULL);
-    GEN_RETURN(g, f->data);
-    GEN_END(g);
-}
-
-/* Python: s.recv(amount), at most 1024 bytes: what the frame holds. */
-static Gen *socket_recv(Recv *frame, NonBlockingSocket *s, size_t amount)
-{
-    frame->s = s;
-    frame->amount = amount < RECV_SIZE ? amount : RECV_SIZE;
-    return gen_init(&frame->gen, recv_step, "recv");
-}
-
-/* Python: s.close(). A plain function: closing never has to wait. */
-static void socket_close(NonBlockingSocket *s)
-{
-    close(s->fd);
-    s->fd = -1;
-}
-
 /* Python: In [13], the mistake: s.sendall(...) and s.recv(1024) called as
  * if they were functions. Calling a generator function only makes its
  * frame; not one line of its body runs until someone steps it. (C catches
@@ -313,108 +166,6 @@ static char *not_really_non_blocking_io(void)
     if (!text)
         die("strdup", NULL);
     return text;
-}
-
-/* Python: In [15], generators all the way down. This generator steps its
- * children itself and yields whatever they yield, so whoever drives it
- * (the executor) drives them too. Its frame holds theirs. */
-typedef struct {
-    Gen gen;
-    Timer t;
-    NonBlockingSocket s;
-    SendAll sendall; /* gen = s.sendall(...) */
-    Recv recv;       /* gen = s.recv(1024) */
-} AllTheWayDown;
-
-static GenStatus all_the_way_down_step(Gen *g)
-{
-    AllTheWayDown *f = (AllTheWayDown *)g;
-    GEN_BEGIN(g);
-    f->t = timer_start(NULL);
-    f->s = non_blocking_socket();
-    socket_sendall(&f->sendall, &f->s, "Hello world");
-    while (true) {
-        timer_log(&f->t, "trying to write");
-        if (gen_next(&f->sendall.gen) != GEN_YIELDED)
-            break;                        /* except StopIteration: pass */
-        YIELD(g, f->sendall.gen.yielded); /* yield next(gen) */
-    }
-    socket_recv(&f->recv, &f->s, 1024);
-    while (true) {
-        timer_log(&f->t, "trying to read");
-        if (gen_next(&f->recv.gen) != GEN_YIELDED)
-            break;
-        YIELD(g, f->recv.gen.yielded);
-    }
-    socket_close(&f->s);
-    GEN_RETURN(g, f->recv.gen.result); /* response.value.decode() */
-    GEN_END(g);
-}
-
-static Gen *really_really_non_blocking_io_by_hand(AllTheWayDown *frame)
-{
-    return gen_init(&frame->gen, all_the_way_down_step,
-                    "really_really_non_blocking_io");
-}
-
-/* Python: In [16], the same with `yield from`: YIELD_FROM writes the loop
- * of In [15] for us, and puts the child's return value in a frame field.
- * The child's frame is made first (Python: s.sendall(...) makes the
- * generator), then YIELD_FROM drives it (Python: yield from drives it). */
-typedef struct {
-    Gen gen;
-    NonBlockingSocket s;
-    SendAll sendall;
-    Recv recv;
-    void *none; /* what `yield from s.sendall(...)` gives: None */
-    char *data; /* data = yield from s.recv(1024) */
-} ReallyReallyNonBlockingIo;
-
-static GenStatus really_really_non_blocking_io_step(Gen *g)
-{
-    ReallyReallyNonBlockingIo *f = (ReallyReallyNonBlockingIo *)g;
-    GEN_BEGIN(g);
-    f->s = non_blocking_socket();
-    socket_sendall(&f->sendall, &f->s, "Hello world");
-    YIELD_FROM(g, &f->sendall.gen, f->none);
-    socket_recv(&f->recv, &f->s, 1024);
-    YIELD_FROM(g, &f->recv.gen, f->data);
-    socket_close(&f->s);
-    GEN_RETURN(g, f->data);
-    GEN_END(g);
-}
-
-static Gen *really_really_non_blocking_io(ReallyReallyNonBlockingIo *frame)
-{
-    return gen_init(&frame->gen, really_really_non_blocking_io_step,
-                    "really_really_non_blocking_io");
-}
-
-/* Python: In [18] make_awaitable's class Awaitable. It holds any generator
- * and drives it with yield from: that is its __await__. Whoever awaits it
- * (AWAIT) or runs it (run_until_complete) sees one Gen, a step function and
- * a frame, and never needs to know what is inside. */
-typedef struct {
-    Gen gen;    /* __await__: the generator the awaiter steps */
-    Gen *inner; /* self._gen */
-    void *ret;
-} Awaitable;
-
-static GenStatus awaitable_await_step(Gen *g)
-{
-    Awaitable *self = (Awaitable *)g;
-    GEN_BEGIN(g);
-    YIELD_FROM(g, self->inner, self->ret); /* ret = yield from self._gen */
-    GEN_RETURN(g, self->ret);
-    GEN_END(g);
-}
-
-/* Python: make_awaitable(f)(*args) == Awaitable(f(*args)). C has no
- * closures, so we wrap the generator f(*args) already made. */
-static Gen *make_awaitable(Awaitable *frame, Gen *gen)
-{
-    frame->inner = gen;
-    return gen_init(&frame->gen, awaitable_await_step, gen->name); /* @wraps */
 }
 
 /* Python: In [18]'s cell, `await awaitable_non_blocking_io()`. An await at

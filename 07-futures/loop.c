@@ -1,0 +1,110 @@
+/*
+ * loop.c - In [23] BaseLoop and In [24] Loop: pop the first task, step it,
+ * put it back at the end, sleep 0.5 s, until no task is left.
+ */
+#include "loop.h"
+#include "talk.h"
+#include "timeline.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void loop_init(Loop *l, FutureClass task_class)
+{
+    *l = (Loop){.task_class = task_class};
+    l->timeline.on = env_long("TRACE", 0, 0, 1) == 1;
+}
+
+void loop_free(Loop *l)
+{
+    for (int i = 0; i < l->n_created; i++)
+        free(l->created[i]);
+    *l = (Loop){0};
+}
+
+/* Python: _schedule_task(task, immediately). */
+static void loop_schedule_task(Loop *l, Task *task, bool immediately)
+{
+    if (l->n_tasks == MAX_TASKS) {
+        errno = 0;
+        die("_schedule_task: the queue is full", "raise MAX_TASKS");
+    }
+    if (immediately) {
+        memmove(&l->tasks[1], &l->tasks[0], sizeof l->tasks[0] * l->n_tasks);
+        l->tasks[0] = task;
+    } else {
+        l->tasks[l->n_tasks] = task;
+    }
+    l->n_tasks++;
+}
+
+/* Python: self.tasks.pop(0). */
+static Task *loop_pop_first(Loop *l)
+{
+    Task *first = l->tasks[0];
+    l->n_tasks--;
+    memmove(&l->tasks[0], &l->tasks[1], sizeof l->tasks[0] * l->n_tasks);
+    return first;
+}
+
+/* Python: create_task(coro, name): a Task of today's class, queued. */
+Task *loop_create_task(Loop *l, Gen *coro, const char *name)
+{
+    Task *task = malloc(sizeof *task);
+    if (task == NULL || l->n_created == MAX_TASKS) {
+        errno = 0;
+        die("create_task: too many tasks", "raise MAX_TASKS");
+    }
+    *task = (Task){.coro = coro};
+    future_init(&task->future, l->task_class, name);
+    l->created[l->n_created++] = task;
+    loop_schedule_task(l, task, false);
+    return task;
+}
+
+/* Python: print('loop queue', self.tasks), each task's repr being <name>. */
+static void print_queue(const Loop *l)
+{
+    printf("loop queue [");
+    for (int i = 0; i < l->n_tasks; i++)
+        printf("%s<%s>", i ? ", " : "", l->tasks[i]->future.name);
+    printf("]\n");
+}
+
+/* Python: Loop.advance(task), In [24]: step the task; if it yielded, queue
+ * it again at the end, whatever it yielded. Returns -1 if it raised. */
+static int loop_advance(Loop *l, Task *task)
+{
+    switch (task_step(task)) {
+    case GEN_YIELDED:
+        loop_schedule_task(l, task, false);
+        return 0;
+    case GEN_RETURNED:
+        printf("task <%s> result: \"%s\"\n", task->future.name,
+               show(task->coro->result));
+        return 0;
+    case GEN_ERROR:
+        break;
+    }
+    printf("loop stopped: task <%s> raised\n", task->future.name);
+    return -1;
+}
+
+/* Python: run_until_complete(): pop, step, sleep 0.5 s, until no task is
+ * left. Returns -1 if a task raised (Python: the exception propagates). */
+int loop_run_until_complete(Loop *l)
+{
+    timeline_start(l);
+    while (l->n_tasks != 0) {
+        print_queue(l);
+        Task *task = loop_pop_first(l);
+        int status = loop_advance(l, task);
+        timeline_row(l, task);
+        if (status == -1)
+            return -1;
+        sleep_scaled(0.5);
+    }
+    return 0;
+}

@@ -1,0 +1,14 @@
+/*
+ * timeline.h - TRACE=1: one line per loop iteration on stderr, one column
+ * per task: who ran, who waited, who is done - tasks taking turns on one
+ * thread. The loop calls it; it only reads the loop.
+ */
+#ifndef TIMELINE_H
+#define TIMELINE_H
+
+#include "loop.h"
+
+void timeline_start(const Loop *l);
+void timeline_row(Loop *l, const Task *ran);
+
+#endif
