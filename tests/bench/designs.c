@@ -29,7 +29,7 @@
 #include "../../05-generators/coro.h"
 #include "bench.h"
 #ifdef WITH_LOOP08
-#include "../../08-event-loop/event_loop.h"
+#include "../../08-event-loop/loop/asyncio.h"
 #endif
 
 #include <arpa/inet.h>

@@ -16,7 +16,7 @@
  *
  * Same tab-separated rows as micro.c.
  */
-#include "../../08-event-loop/event_loop.h"
+#include "../../08-event-loop/loop/asyncio.h"
 #include "bench.h"
 
 #include <stdio.h>
