@@ -34,10 +34,14 @@
 
 /* --- timers: call_later -------------------------------------------------- */
 
+/* The deadline counts from the clock read now, as asyncio's call_later
+ * does (loop.time() reads it afresh), not from the start of the iteration:
+ * set between two runs, a timer would otherwise count from the end of the
+ * last one, and could be due before the next run even began. */
 void call_later(Loop *loop, TimerHandle *timer, double delay, Callback fn,
                 void *arg)
 {
-    *timer = (TimerHandle){.when = loop->now + (delay > 0 ? delay : 0),
+    *timer = (TimerHandle){.when = monotonic_now() + (delay > 0 ? delay : 0),
                            .handle = {fn, arg}};
     timer_heap_push(&loop->timers, timer);
 }
