@@ -37,25 +37,25 @@ typedef struct {
     long created, finished, raised, cancelled;
 } Trace;
 
-/* One line on stderr, while the budget lasts; false once it is spent. */
-static bool say(Trace *t, const char *fmt, ...)
+/* One line on stderr, while the budget lasts; the last one says it is
+ * spent. */
+static void say(Trace *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static bool say(Trace *t, const char *fmt, ...)
+static void say(Trace *t, const char *fmt, ...)
 {
     if (t->lines >= LINE_BUDGET)
-        return false;
+        return;
     if (++t->lines == LINE_BUDGET) {
         fprintf(stderr,
                 "trace: %d lines: the rest is not drawn; the summary "
                 "comes when the loop closes\n",
                 LINE_BUDGET);
-        return false;
+        return;
     }
     va_list args;
     va_start(args, fmt);
     vfprintf(stderr, fmt, args);
     va_end(args);
-    return true;
 }
 
 static void legend(Trace *t)
