@@ -20,6 +20,13 @@ typedef enum {
     GEN_ERROR,    /* a bug, such as stepping a finished generator: on stderr */
 } GenStatus;
 
+/* Python: the generator raised an exception. Stage 08's RAISE returns it
+ * (its exception.h says which exception); stages 05 to 07 never do. It is
+ * a GenStatus kept out of the list above so that a switch written before
+ * stage 08 (07's loop_advance) stays complete without a case it can never
+ * see; YIELD_FROM tests for it with if, not case, for the same reason. */
+#define GEN_RAISED ((GenStatus)(GEN_ERROR + 1))
+
 typedef struct Gen Gen;
 struct Gen {
     GenStatus (*step)(Gen *self); /* Python: the generator's code object */
@@ -66,24 +73,34 @@ int gen_finished(const Gen *gen);
  * frame (a switch-based frame cannot yield in the middle of an expression).
  * Works to any depth: child may itself be YIELD_FROM-ing. Every resume
  * evaluates `child` again, so make it a frame field set up on the line
- * before, not a call that builds a new generator. */
+ * before, not a call that builds a new generator. A bug (GEN_ERROR) or a
+ * raised exception (GEN_RAISED) ends our frame too and goes on up. */
 #define YIELD_FROM(gen, child, into)                                           \
+    YIELD_FROM_EXCEPT(gen, child, into, (gen)->resume_at = -1;                 \
+                      return GEN_RAISED)
+
+/* YIELD_FROM, but if child raises, the statements `on_raised` run in our
+ * frame instead of the exception going on up (stage 08's TRY_AWAIT). */
+#define YIELD_FROM_EXCEPT(gen, child, into, on_raised)                         \
     do {                                                                       \
         (gen)->resume_at = __LINE__;                                           \
         if (0) { /* only a resume enters here, by the case label */            \
         case __LINE__:;                                                        \
         }                                                                      \
-        switch (gen_next(child)) {                                             \
-        case GEN_YIELDED:                                                      \
+        GenStatus child_status = gen_next(child);                              \
+        if (child_status == GEN_YIELDED) {                                     \
             (gen)->yielded = (child)->yielded;                                 \
             return GEN_YIELDED;                                                \
-        case GEN_ERROR:                                                        \
+        }                                                                      \
+        if (child_status == GEN_ERROR) {                                       \
             (gen)->resume_at = -1;                                             \
             return GEN_ERROR;                                                  \
-        case GEN_RETURNED:                                                     \
-            break;                                                             \
         }                                                                      \
-        into = (child)->result;                                                \
+        if (child_status == GEN_RAISED) {                                      \
+            on_raised;                                                         \
+        } else {                                                               \
+            into = (child)->result;                                            \
+        }                                                                      \
     } while (0)
 
 /* Python: await awaitable. The same machinery as yield from. */

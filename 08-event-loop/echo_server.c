@@ -20,11 +20,17 @@
  * is how 10,000 connections fit in a few MB.
  *
  *   echo_server [--port N]   (else PORT, default 8080; 0: any free port)
- *   ASYNCIO_SELECTOR=poll, ASYNCIO_REGISTRATION=per-wait: see event_loop.h
+ *   ASYNCIO_SELECTOR=poll, ASYNCIO_REGISTRATION=per-wait: see loop/loop.h
  *
  * SIGINT or SIGTERM: close every connection, exit 0.
  */
-#include "event_loop.h"
+#include "loop/exception.h"
+#include "loop/loop.h"
+#include "loop/signals.h"
+#include "loop/sleep.h"
+#include "loop/sock_ops.h"
+#include "loop/task.h"
+#include "loop/trace.h"
 #include "talk.h"
 
 #include <signal.h>
@@ -226,6 +232,7 @@ int main(int argc, char **argv)
     s.loop = loop_new(NULL);
     if (!s.loop)
         return 1;
+    trace_from_env(s.loop, NULL);
     s.listener = tcp_listen(port, &port);
     if (s.listener == -1)
         die("cannot listen on 127.0.0.1",

@@ -7,10 +7,8 @@
 # The loop's selector is chosen when it starts: ASYNCIO_SELECTOR=epoll|
 # kqueue|poll (default: epoll on Linux, kqueue on macOS/BSD, else poll), and
 # ASYNCIO_REGISTRATION=per-wait|persistent (default persistent).
-LOOP_08 := 08-event-loop/event_loop.c 08-event-loop/event_loop.h \
-  08-event-loop/signals.c 08-event-loop/tasks.c 08-event-loop/sock_ops.c \
-  08-event-loop/selector.h 08-event-loop/selector_epoll.c \
-  08-event-loop/selector_kqueue.c 08-event-loop/selector_poll.c \
+# The real loop's library: loop/, one concept per file (README.md's table).
+LOOP_08 := $(sort $(wildcard 08-event-loop/loop/*.c 08-event-loop/loop/*.h)) \
   08-event-loop/coro.c 08-event-loop/coro.h \
   08-event-loop/talk.c 08-event-loop/talk.h
 
@@ -31,4 +29,6 @@ $(O)tests/bin/test_08_event_loop: tests/test_08_event_loop.c $(LOOP_08)
 $(O)tests/bin/test_08_event_loop_poll: tests/test_08_event_loop.c $(LOOP_08)
 $(O)tests/bin/test_08_event_loop_poll: TEST_CFLAGS += -DTEST_SELECTOR='"poll"'
 $(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
-
+# TRACE=1 on the real loop: legend, one clock, 16 columns, summary, length.
+TESTS += $(O)tests/bin/test_08_trace
+$(O)tests/bin/test_08_trace: tests/test_08_trace.c $(LOOP_08)

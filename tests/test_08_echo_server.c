@@ -7,7 +7,7 @@
  * every selector and registration, half-close, the descriptor count back
  * to its baseline, --port over PORT, and SIGTERM / SIGINT -> exit 0.
  */
-#include "../08-event-loop/selector.h"
+#include "../08-event-loop/loop/selector.h"
 #include "harness.h"
 #include <criterion/criterion.h>
 

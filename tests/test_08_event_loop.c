@@ -8,7 +8,7 @@
  * (epoll on Linux, kqueue on macOS) and test_08_event_loop_poll with
  * -DTEST_SELECTOR='"poll"': both backends pass the same tests.
  */
-#include "../08-event-loop/event_loop.h"
+#include "../08-event-loop/loop/asyncio.h"
 #include "../08-event-loop/talk.h"
 #include "harness.h"
 #include <criterion/criterion.h>

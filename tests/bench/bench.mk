@@ -34,7 +34,7 @@ $(BENCH_BIN)/micro: tests/bench/micro.c 05-generators/coro.c \
   05-generators/coro.h $(BENCH_COMMON)
 
 # The task rows, through stage 08's real loop, only once it exists.
-ifneq ($(wildcard 08-event-loop/event_loop.h 08-event-loop/tasks.c),)
+ifneq ($(wildcard 08-event-loop/loop/loop.c),)
 BENCH_BINS += $(BENCH_BIN)/micro_loop
 $(BENCH_BIN)/micro_loop: tests/bench/micro_loop.c $(BENCH_COMMON) $(LOOP_08)
 endif
@@ -42,7 +42,7 @@ endif
 # What each stage's design can do against the demo server: the real loop's
 # row needs stage 08; without it the row says skipped.
 BENCH_BINS += $(BENCH_BIN)/designs
-ifneq ($(wildcard 08-event-loop/event_loop.h 08-event-loop/tasks.c),)
+ifneq ($(wildcard 08-event-loop/loop/loop.c),)
 $(BENCH_BIN)/designs: tests/bench/designs.c $(BENCH_COMMON) $(LOOP_08)
 $(BENCH_BIN)/designs: CFLAGS += -DWITH_LOOP08
 else

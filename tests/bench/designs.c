@@ -10,7 +10,7 @@
  *               run_until_complete every 0.05 s; one task at a time
  *   talk loop   stages 07/08 (the talk's Loop): a FIFO of generator tasks,
  *               each advanced once, then time.sleep(0.5), round-robin
- *   real loop   stage 08's event loop itself (event_loop.h, unchanged):
+ *   real loop   stage 08's event loop itself (loop/, unchanged):
  *               tasks parked on futures, the loop asleep in epoll/poll
  *
  * For each design, in a forked child (so wait4's rusage is its alone):
@@ -29,7 +29,7 @@
 #include "../../05-generators/coro.h"
 #include "bench.h"
 #ifdef WITH_LOOP08
-#include "../../08-event-loop/event_loop.h"
+#include "../../08-event-loop/loop/asyncio.h"
 #endif
 
 #include <arpa/inet.h>
@@ -350,7 +350,7 @@ int main(int argc, char **argv)
             measure(designs[i].name, designs[i].design);
 #ifndef WITH_LOOP08
     printf("the real event loop (stage 08)\t-\t-\t-\t-\tskipped: "
-           "08-event-loop/event_loop.h is not there yet\n");
+           "08-event-loop/loop/ is not there yet\n");
 #endif
     return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * micro_loop.c - the coroutine rows of the start-up, switch and memory
- * tables measured through stage 08's real event loop (event_loop.h, linked
+ * tables measured through stage 08's real event loop (loop/, linked
  * unchanged), where a coroutine runs as a task:
  *
  *   task start-up   create_task on a coroutine that returns at once, and
@@ -16,7 +16,7 @@
  *
  * Same tab-separated rows as micro.c.
  */
-#include "../../08-event-loop/event_loop.h"
+#include "../../08-event-loop/loop/asyncio.h"
 #include "bench.h"
 
 #include <stdio.h>

@@ -147,7 +147,7 @@ micro_tables() {
     if [ -x "$BIN/micro_loop" ]; then
         RUNS=$RUNS "$BIN/micro_loop" >>"$WORK/micro.tsv"
     else
-        why="skipped: stage 08's event loop (08-event-loop/event_loop.h) is not there yet"
+        why="skipped: stage 08's event loop (08-event-loop/loop/) is not there yet"
         printf 'startup\ttask (stage 08)\t%s\nswitch\ttask switch through the loop (stage 08)\t%s\nmemory\ttask (stage 08)\t%s\n' \
             "$why" "$why" "$why" >>"$WORK/micro.tsv"
     fi

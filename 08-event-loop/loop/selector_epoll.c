@@ -5,31 +5,41 @@
  * many idle connections are registered. That is what lets one thread hold
  * 10,000 connections. Level-triggered, as Python's EpollSelector.
  */
-#ifdef __linux__
-#include "selector.h"
+#include "selector_epoll.h"
 
-#include <errno.h>
-#include <stdlib.h>
+#ifdef HAVE_EPOLL
+#include "memory.h"
+
 #include <sys/epoll.h>
 #include <unistd.h>
 
-static int epoll_open(Selector *s)
+typedef struct {
+    Selector base;
+    int epfd;
+    struct epoll_event ready[SELECTOR_MAX_EVENTS]; /* what a wait fills */
+} EpollSelector;
+
+static Selector *epoll_open(void)
 {
-    s->kernel_fd = epoll_create1(EPOLL_CLOEXEC);
-    s->kernel_events = NULL;
-    s->kernel_events_cap = 0;
-    return s->kernel_fd == -1 ? -1 : 0;
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd == -1)
+        return NULL;
+    EpollSelector *e = reallocate(NULL, 1, sizeof *e);
+    e->base.ops = &selector_epoll;
+    e->epfd = epfd;
+    return &e->base;
 }
 
 static void epoll_close(Selector *s)
 {
-    close(s->kernel_fd);
-    free(s->kernel_events);
-    s->kernel_events = NULL;
+    EpollSelector *e = (EpollSelector *)s;
+    close(e->epfd);
+    reallocate(e, 0, 0);
 }
 
 static int epoll_watch(Selector *s, int fd, int old_events, int events)
 {
+    EpollSelector *e = (EpollSelector *)s;
     struct epoll_event ev = {
         .events = ((events & SELECT_READ) ? EPOLLIN : 0u) |
                   ((events & SELECT_WRITE) ? EPOLLOUT : 0u),
@@ -38,29 +48,20 @@ static int epoll_watch(Selector *s, int fd, int old_events, int events)
     int op = old_events == 0 ? EPOLL_CTL_ADD
              : events == 0   ? EPOLL_CTL_DEL
                              : EPOLL_CTL_MOD;
-    return epoll_ctl(s->kernel_fd, op, fd, &ev);
+    return epoll_ctl(e->epfd, op, fd, &ev);
 }
 
-static int epoll_wait_events(Selector *s, int timeout_ms, SelectorEvent *out,
-                             int max)
+static int epoll_wait_events(Selector *s, int timeout_ms, SelectorEvent *out)
 {
-    if (s->kernel_events_cap < max) {
-        void *grown =
-            realloc(s->kernel_events, (size_t)max * sizeof(struct epoll_event));
-        if (!grown)
-            return -1;
-        s->kernel_events = grown;
-        s->kernel_events_cap = max;
-    }
-    struct epoll_event *ev = s->kernel_events;
-    int n = epoll_wait(s->kernel_fd, ev, max, timeout_ms);
+    EpollSelector *e = (EpollSelector *)s;
+    int n = epoll_wait(e->epfd, e->ready, SELECTOR_MAX_EVENTS, timeout_ms);
     for (int i = 0; i < n; i++) {
-        uint32_t e = ev[i].events;
+        uint32_t r = e->ready[i].events;
         /* A hang-up or an error wakes both sides: recv or send says which. */
-        out[i].fd = ev[i].data.fd;
+        out[i].fd = e->ready[i].data.fd;
         out[i].events =
-            ((e & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? SELECT_READ : 0) |
-            ((e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) ? SELECT_WRITE : 0);
+            ((r & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? SELECT_READ : 0) |
+            ((r & (EPOLLOUT | EPOLLHUP | EPOLLERR)) ? SELECT_WRITE : 0);
     }
     return n;
 }

@@ -6,7 +6,7 @@
  * The talk's NonBlockingSocket polled select() on every step; these ask the
  * loop to wake them when the descriptor is ready, and sleep until then.
  *
- * Two ways to wait for a descriptor, chosen per loop (event_loop.h):
+ * Two ways to wait for a descriptor, chosen per loop (loop.h):
  *   per wait (asyncio): try the call; on EAGAIN add_reader, wait, and
  *     remove_reader when woken. In a ping-pong echo every message costs
  *     recv (EAGAIN), epoll_ctl ADD, epoll_wait, recv, epoll_ctl DEL, send.
@@ -17,14 +17,15 @@
 #ifdef __linux__
 #define _GNU_SOURCE /* accept4: a non-blocking socket in one syscall */
 #endif
-#include "event_loop.h"
-#include "talk.h" /* INADDR_LOOPBACK, hidden by macOS in POSIX mode */
+#include "sock_ops.h"
+#include "../talk.h" /* INADDR_LOOPBACK, hidden by macOS in POSIX mode */
+#include "exception.h"
+#include "memory.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -42,13 +43,6 @@ static bool would_block(int error)
 }
 
 /* --- waiting for a descriptor -------------------------------------------- */
-
-static void fd_ready(void *arg)
-{
-    FdWait *w = arg;
-    if (!future_done(&w->future))
-        future_set_result(&w->future, NULL);
-}
 
 /* Python: _sock_read_done / _sock_write_done, as a done callback: it also
  * runs when the waiting task is cancelled. */
@@ -69,9 +63,9 @@ static Future *fd_wait(FdWait *w, Loop *loop, int fd, int events)
     w->fd = fd;
     w->events = events;
     future_init(&w->future, loop);
-    w->future.waits_on = events == SELECT_READ ? 'r' : 'w';
-    int ok = events == SELECT_READ ? add_reader(loop, fd, fd_ready, w)
-                                   : add_writer(loop, fd, fd_ready, w);
+    int ok = events == SELECT_READ
+                 ? add_reader(loop, fd, future_wake, &w->future)
+                 : add_writer(loop, fd, future_wake, &w->future);
     if (ok == -1)
         future_set_exception(&w->future, errno);
     else
@@ -144,9 +138,7 @@ static GenStatus sock_sendall_step(Gen *g)
     /* Back-pressure: keep what is left, since the caller's buffer may be
      * reused (echo_server reads every connection into one buffer). */
     s->size -= s->sent;
-    s->rest = malloc(s->size);
-    if (!s->rest)
-        RAISE(g, ENOMEM);
+    s->rest = reallocate(NULL, s->size, 1);
     memcpy(s->rest, s->data + s->sent, s->size);
     s->sent = 0;
     while (s->sent < s->size && s->error == 0) {
@@ -156,8 +148,7 @@ static GenStatus sock_sendall_step(Gen *g)
         if (s->error == 0)
             s->error = send_some(s->fd, s->rest, s->size, &s->sent);
     }
-    free(s->rest); /* Python: finally */
-    s->rest = NULL;
+    s->rest = reallocate(s->rest, 0, 0); /* Python: finally */
     if (s->error)
         RAISE(g, s->error);
     GEN_END(g);

@@ -8,36 +8,45 @@
 #ifdef __APPLE__
 #define _DARWIN_C_SOURCE /* sys/event.h uses BSD types POSIX mode hides */
 #endif
-#include "selector.h"
+#include "selector_kqueue.h"
 
 #ifdef HAVE_KQUEUE
-#include <errno.h>
+#include "memory.h"
+
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/event.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <unistd.h>
 
-static int kqueue_open(Selector *s)
+typedef struct {
+    Selector base;
+    int kq;
+    struct kevent ready[SELECTOR_MAX_EVENTS]; /* what a wait fills */
+} KqueueSelector;
+
+static Selector *kqueue_open(void)
 {
-    s->kernel_fd = kqueue();
-    s->kernel_events = NULL;
-    s->kernel_events_cap = 0;
-    if (s->kernel_fd != -1)
-        fcntl(s->kernel_fd, F_SETFD, FD_CLOEXEC);
-    return s->kernel_fd == -1 ? -1 : 0;
+    int kq = kqueue();
+    if (kq == -1)
+        return NULL;
+    fcntl(kq, F_SETFD, FD_CLOEXEC);
+    KqueueSelector *k = reallocate(NULL, 1, sizeof *k);
+    k->base.ops = &selector_kqueue;
+    k->kq = kq;
+    return &k->base;
 }
 
 static void kqueue_close(Selector *s)
 {
-    close(s->kernel_fd);
-    free(s->kernel_events);
-    s->kernel_events = NULL;
+    KqueueSelector *k = (KqueueSelector *)s;
+    close(k->kq);
+    reallocate(k, 0, 0);
 }
 
 static int kqueue_watch(Selector *s, int fd, int old_events, int events)
 {
+    KqueueSelector *k = (KqueueSelector *)s;
     struct kevent changes[2];
     int n = 0;
     int added = events & ~old_events, removed = old_events & ~events;
@@ -51,28 +60,21 @@ static int kqueue_watch(Selector *s, int fd, int old_events, int events)
         EV_SET(&changes[n++], fd, EVFILT_WRITE, EV_DELETE, 0, 0, NULL);
     if (n == 0)
         return 0;
-    return kevent(s->kernel_fd, changes, n, NULL, 0, NULL) == -1 ? -1 : 0;
+    return kevent(k->kq, changes, n, NULL, 0, NULL) == -1 ? -1 : 0;
 }
 
-static int kqueue_wait(Selector *s, int timeout_ms, SelectorEvent *out, int max)
+static int kqueue_wait(Selector *s, int timeout_ms, SelectorEvent *out)
 {
-    if (s->kernel_events_cap < max) {
-        void *grown =
-            realloc(s->kernel_events, (size_t)max * sizeof(struct kevent));
-        if (!grown)
-            return -1;
-        s->kernel_events = grown;
-        s->kernel_events_cap = max;
-    }
-    struct kevent *ev = s->kernel_events;
+    KqueueSelector *k = (KqueueSelector *)s;
     struct timespec ts = {timeout_ms / 1000,
                           (long)(timeout_ms % 1000) * 1000000L};
-    int n = kevent(s->kernel_fd, NULL, 0, ev, max, timeout_ms < 0 ? NULL : &ts);
+    int n = kevent(k->kq, NULL, 0, k->ready, SELECTOR_MAX_EVENTS,
+                   timeout_ms < 0 ? NULL : &ts);
     for (int i = 0; i < n; i++) {
-        out[i].fd = (int)ev[i].ident;
+        out[i].fd = (int)k->ready[i].ident;
         /* EV_EOF or EV_ERROR: let recv or send find out which. */
         out[i].events =
-            ev[i].filter == EVFILT_WRITE ? SELECT_WRITE : SELECT_READ;
+            k->ready[i].filter == EVFILT_WRITE ? SELECT_WRITE : SELECT_READ;
     }
     return n;
 }

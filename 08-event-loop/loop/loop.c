@@ -1,0 +1,414 @@
+/*
+ * loop.c - the loop asyncio really is (asyncio/base_events.py's
+ * BaseEventLoop), in C: three sources of callbacks and one step that turns
+ * them.
+ *
+ *   ready queue   call_soon: a FIFO of (function, argument) pairs
+ *   timer heap    call_later: a min-heap on (deadline, sequence number)
+ *   selector      add_reader/add_writer: callbacks for descriptors
+ *                 (signals arrive as one of them: signals.c)
+ *
+ *   loop_run_once:
+ *     1. timers due      every timer whose deadline passed -> ready queue
+ *     2. ready callbacks run the callbacks queued now (a snapshot: what
+ *                        they queue runs on the next iteration)
+ *     3. selector wait   sleep in the kernel until an IO event or the next
+ *                        deadline (not at all if something is ready), then
+ *                        run the readers and writers of the ready fds
+ *
+ * asyncio queues IO callbacks in step 3 and runs them in the next pass of
+ * step 2; we run them at once, as libuv's uv__io_poll does: the same order,
+ * one trip through the queue fewer, and a reader removed by an earlier
+ * callback of the same batch is never called late.
+ */
+#include "loop.h"
+#include "../talk.h"
+#include "future.h"
+#include "memory.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* --- timers: call_later -------------------------------------------------- */
+
+/* The deadline counts from the clock read now, as asyncio's call_later
+ * does (loop.time() reads it afresh), not from the start of the iteration:
+ * set between two runs, a timer would otherwise count from the end of the
+ * last one, and could be due before the next run even began. */
+void call_later(Loop *loop, TimerHandle *timer, double delay, Callback fn,
+                void *arg)
+{
+    *timer = (TimerHandle){.when = monotonic_now() + (delay > 0 ? delay : 0),
+                           .handle = {fn, arg}};
+    timer_heap_push(&loop->timers, timer);
+}
+
+void timer_cancel(Loop *loop, TimerHandle *timer)
+{
+    timer_heap_remove(&loop->timers, timer);
+}
+
+/* --- readers and writers ------------------------------------------------- */
+
+static FdEntry *fd_entry(Loop *loop, int fd)
+{
+    if (fd >= loop->fds_cap) {
+        int cap = loop->fds_cap;
+        while (cap <= fd)
+            cap = GROW_CAPACITY(cap, 64);
+        loop->fds = reallocate(loop->fds, (size_t)cap, sizeof *loop->fds);
+        memset(loop->fds + loop->fds_cap, 0,
+               (size_t)(cap - loop->fds_cap) * sizeof *loop->fds);
+        loop->fds_cap = cap;
+    }
+    return &loop->fds[fd];
+}
+
+static int wanted_events(const FdEntry *e)
+{
+    return (e->reader.fn ? SELECT_READ : 0) | (e->writer.fn ? SELECT_WRITE : 0);
+}
+
+/* Tells the kernel what to watch for fd, when that changed. Per wait: the
+ * exact events wanted. Persistent: never less than before, so a reader
+ * that comes back finds its registration still there (no syscall). */
+static int update_registration(Loop *loop, int fd, bool shrink)
+{
+    FdEntry *e = &loop->fds[fd];
+    int events = wanted_events(e);
+    if (!shrink)
+        events |= e->registered;
+    if (events == e->registered)
+        return 0;
+    if (loop->selector->ops->watch(loop->selector, fd, e->registered, events) ==
+        -1)
+        return -1;
+    e->registered = events;
+    return 0;
+}
+
+static int add_handler(Loop *loop, int fd, bool reading, Callback fn, void *arg)
+{
+    if (fd < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    FdEntry *e = fd_entry(loop, fd);
+    Handle *slot = reading ? &e->reader : &e->writer;
+    bool was_set = slot->fn != NULL;
+    *slot = (Handle){fn, arg};
+    bool shrink = loop->registration == REGISTER_PER_WAIT;
+    if (update_registration(loop, fd, shrink) == -1) {
+        slot->fn = NULL;
+        return -1;
+    }
+    loop->nhandlers += !was_set;
+    return 0;
+}
+
+int add_reader(Loop *loop, int fd, Callback fn, void *arg)
+{
+    return add_handler(loop, fd, true, fn, arg);
+}
+
+int add_writer(Loop *loop, int fd, Callback fn, void *arg)
+{
+    return add_handler(loop, fd, false, fn, arg);
+}
+
+static void remove_handler(Loop *loop, int fd, bool reading)
+{
+    if (fd < 0 || fd >= loop->fds_cap)
+        return;
+    Handle *slot = reading ? &loop->fds[fd].reader : &loop->fds[fd].writer;
+    if (!slot->fn)
+        return;
+    slot->fn = NULL;
+    loop->nhandlers--;
+    if (loop->registration == REGISTER_PER_WAIT)
+        update_registration(loop, fd, true);
+}
+
+void remove_reader(Loop *loop, int fd)
+{
+    remove_handler(loop, fd, true);
+}
+
+void remove_writer(Loop *loop, int fd)
+{
+    remove_handler(loop, fd, false);
+}
+
+void loop_close_fd(Loop *loop, int fd)
+{
+    if (fd < 0)
+        return;
+    if (fd < loop->fds_cap) {
+        remove_handler(loop, fd, true);
+        remove_handler(loop, fd, false);
+        update_registration(loop, fd, true); /* poll must forget it */
+    }
+    close(fd);
+}
+
+/* Step 3's second half: the callbacks of one ready descriptor. A callback
+ * may remove the other one, or close fd: look the entry up again. */
+static void dispatch(Loop *loop, SelectorEvent ev)
+{
+    if (ev.fd >= loop->fds_cap)
+        return;
+    if ((ev.events & SELECT_READ) && loop->fds[ev.fd].reader.fn)
+        loop->fds[ev.fd].reader.fn(loop->fds[ev.fd].reader.arg);
+    if ((ev.events & SELECT_WRITE) && loop->fds[ev.fd].writer.fn)
+        loop->fds[ev.fd].writer.fn(loop->fds[ev.fd].writer.arg);
+    /* An event nobody waits for: the lazy unregistration happens now. */
+    FdEntry *e = &loop->fds[ev.fd];
+    if (ev.events & e->registered & ~wanted_events(e))
+        update_registration(loop, ev.fd, true);
+}
+
+/* Something is ready, or can become ready: a timer, a reader, a writer. */
+bool loop_has_work(const Loop *loop)
+{
+    return loop->ready.count > 0 || loop->timers.count > 0 ||
+           loop->nhandlers > 0;
+}
+
+/* --- run_once ------------------------------------------------------------ */
+
+static void run_due_timers(Loop *loop)
+{
+    TimerHandle *t;
+    while ((t = timer_heap_top(&loop->timers)) && t->when <= loop->now) {
+        timer_heap_remove(&loop->timers, t); /* off the heap: it may be set
+                                                again */
+        call_soon(loop, t->handle.fn, t->handle.arg);
+    }
+}
+
+static void run_ready_snapshot(Loop *loop)
+{
+    for (size_t n = loop->ready.count; n > 0; n--) {
+        Handle h = ready_queue_pop(&loop->ready);
+        h.fn(h.arg);
+    }
+}
+
+/* How long step 3 may sleep: not at all if callbacks are ready or the loop
+ * is stopping, until the next deadline if there is a timer, else until an
+ * IO event (-1). */
+static int selector_timeout_ms(const Loop *loop)
+{
+    if (loop->ready.count > 0 || loop->stopping)
+        return 0;
+    TimerHandle *next = timer_heap_top(&loop->timers);
+    if (!next)
+        return -1;
+    double wait = next->when - loop->now;
+    if (wait <= 0)
+        return 0;
+    /* Round up: waking a hair early would only spin once more. */
+    double ms = wait * 1000.0;
+    return ms > 86400000.0 ? 86400000 : (int)ms + ((double)(int)ms < ms);
+}
+
+static int wait_for_io(Loop *loop)
+{
+    int timeout = selector_timeout_ms(loop);
+    if (!loop_has_work(loop))
+        return 0; /* loop_run_forever says why it cannot go on */
+    int n = 0;
+    /* With nothing registered and callbacks ready, asking the kernel is a
+     * syscall for nothing: task switches stay in user space. */
+    if (timeout != 0 || loop->nhandlers > 0)
+        n = loop->selector->ops->wait(loop->selector, timeout, loop->events);
+    if (n == -1 && errno != EINTR) {
+        perror("event loop: selector wait");
+        return -1;
+    }
+    loop->now = monotonic_now();
+    for (int i = 0; i < n; i++)
+        dispatch(loop, loop->events[i]);
+    loop_notify(
+        loop, LOOP_ITERATED,
+        &(LoopIteration){.nevents = n < 0 ? 0 : n, .timeout_ms = timeout});
+    return 0;
+}
+
+int loop_run_once(Loop *loop)
+{
+    loop->iteration++;
+    loop->now = monotonic_now();
+    run_due_timers(loop);     /* 1. timers due */
+    run_ready_snapshot(loop); /* 2. ready callbacks */
+    return wait_for_io(loop); /* 3. selector wait */
+}
+
+/* --- run_forever, run_until_complete, stop ------------------------------- */
+
+RunEnd loop_run_forever(Loop *loop)
+{
+    RunEnd end = RUN_STOPPED;
+    loop_notify(loop, LOOP_RUN_STARTED, NULL);
+    while (!loop->stopping) {
+        if (loop_run_once(loop) == -1) {
+            end = RUN_FAILED;
+            break;
+        }
+        if (!loop->stopping && !loop_has_work(loop)) {
+            end = RUN_STUCK;
+            break;
+        }
+    }
+    loop->stopping = false; /* Python: finally: self._stopping = False */
+    loop_notify(loop, LOOP_RUN_ENDED, NULL);
+    return end;
+}
+
+/* Python: loop.stop(). The callbacks of this iteration still run; the
+ * iteration then ends without sleeping, and run_forever returns. */
+void loop_stop(Loop *loop)
+{
+    loop->stopping = true;
+}
+
+bool loop_stopped(const Loop *loop)
+{
+    return loop->stopping;
+}
+
+/* Python: run_until_complete's done callback, _run_until_complete_cb:
+ * loop.stop(). Stopping, not just returning once the future is done,
+ * lets the callbacks scheduled beside this one run too (a gather's own
+ * done callback, say) before the caller frees what they point to. */
+static void stop_loop(void *loop)
+{
+    loop_stop(loop);
+}
+
+static int cannot_finish(const char *why)
+{
+    fprintf(stderr, "run_until_complete: %s\n", why);
+    return -1;
+}
+
+int run_until_complete(Loop *loop, Future *f)
+{
+    future_add_done_callback(f, stop_loop, loop);
+    RunEnd end = loop_run_forever(loop);
+    future_remove_done_callback(f, stop_loop, loop);
+    if (end == RUN_FAILED)
+        return -1;
+    if (end == RUN_STUCK)
+        return cannot_finish("nothing is ready and nothing can become "
+                             "ready (no timer, no reader, no writer), so "
+                             "the future can never finish (hint: does a "
+                             "task await a future nobody completes?)");
+    if (!future_done(f))
+        return cannot_finish("the loop was stopped before the future "
+                             "finished (hint: who called loop_stop?)");
+    return 0;
+}
+
+/* --- the hook ------------------------------------------------------------ */
+
+void loop_set_hook(Loop *loop, LoopHook hook, void *ctx)
+{
+    loop->hook = hook;
+    loop->hook_ctx = ctx;
+}
+
+void loop_notify(Loop *loop, LoopEvent event, const void *detail)
+{
+    if (loop->hook)
+        loop->hook(loop->hook_ctx, event, detail);
+}
+
+WaitKind loop_find_wait(const Loop *loop, const void *arg, int *fd)
+{
+    for (size_t i = 0; i < loop->timers.count; i++)
+        if (loop->timers.items[i]->handle.arg == arg)
+            return WAITS_ON_TIMER;
+    for (int i = 0; i < loop->fds_cap; i++) {
+        *fd = i;
+        if (loop->fds[i].reader.fn && loop->fds[i].reader.arg == arg)
+            return WAITS_TO_READ;
+        if (loop->fds[i].writer.fn && loop->fds[i].writer.arg == arg)
+            return WAITS_TO_WRITE;
+    }
+    return WAITS_ON_NOTHING;
+}
+
+/* --- making and closing a loop ------------------------------------------- */
+
+Loop *loop_new(const char *selector)
+{
+    if (!selector)
+        selector = getenv("ASYNCIO_SELECTOR");
+    const SelectorOps *ops = selector_by_name(selector);
+    if (!ops) {
+        fprintf(stderr,
+                "event loop: no selector named '%s' in this build (hint: "
+                "ASYNCIO_SELECTOR=poll works everywhere)\n",
+                selector);
+        return NULL;
+    }
+    Selector *opened = ops->open();
+    if (!opened) {
+        perror("event loop: cannot create its selector");
+        return NULL;
+    }
+    Loop *loop = reallocate(NULL, 1, sizeof *loop);
+    memset(loop, 0, sizeof *loop);
+    loop->selector = opened;
+    const char *how = getenv("ASYNCIO_REGISTRATION");
+    loop->registration = how && strcmp(how, "per-wait") == 0
+                             ? REGISTER_PER_WAIT
+                             : REGISTER_PERSISTENT;
+    loop->now = monotonic_now();
+    return loop;
+}
+
+void loop_set_registration(Loop *loop, Registration how)
+{
+    loop->registration = how;
+}
+
+Registration loop_registration(const Loop *loop)
+{
+    return loop->registration;
+}
+
+const char *loop_selector_name(const Loop *loop)
+{
+    return loop->selector->ops->name;
+}
+
+double loop_time(const Loop *loop)
+{
+    return loop->now;
+}
+
+void loop_call_at_close(Loop *loop, Callback fn, void *arg)
+{
+    ready_queue_push(&loop->at_close, fn, arg);
+}
+
+void loop_close(Loop *loop)
+{
+    if (!loop)
+        return;
+    while (loop->at_close.count > 0) {
+        Handle h = ready_queue_pop(&loop->at_close);
+        h.fn(h.arg);
+    }
+    loop->selector->ops->close(loop->selector);
+    ready_queue_free(&loop->at_close);
+    ready_queue_free(&loop->ready);
+    timer_heap_free(&loop->timers);
+    reallocate(loop->fds, 0, 0);
+    reallocate(loop, 0, 0);
+}

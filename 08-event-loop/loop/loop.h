@@ -1,0 +1,158 @@
+/*
+ * loop.h - the event loop (Python: asyncio's BaseEventLoop, libuv's
+ * uv_loop_t): a ready queue (call_soon), timers (call_later) and
+ * descriptors (add_reader, add_writer), and loop_run_once, which turns
+ * the three through their phases. run_forever, run_until_complete and stop
+ * are built on it.
+ */
+#ifndef LOOP_LOOP_H
+#define LOOP_LOOP_H
+
+#include "ready_queue.h"
+#include "selector.h"
+#include "timer_heap.h"
+
+#include <stdbool.h>
+
+/* How a descriptor stays in the selector between waits. */
+typedef enum {
+    REGISTER_PER_WAIT,   /* asyncio: add_reader ... remove_reader around
+                            every wait: two epoll_ctl per blocking recv */
+    REGISTER_PERSISTENT, /* libuv: stays registered while it is used; the
+                            kernel set shrinks only when an event comes for
+                            a descriptor nobody waits on any more */
+} Registration;
+
+/* What the loop tells its hook (TRACE=1's timeline is one): a run began
+ * or ended, an iteration ended (detail: a LoopIteration), and, told by the
+ * tasks through loop_notify, a task was created or just took a step
+ * (detail: the Task). The loop itself knows nothing of tasks. */
+typedef enum {
+    LOOP_RUN_STARTED,
+    LOOP_ITERATED,
+    LOOP_RUN_ENDED,
+    LOOP_TASK_CREATED,
+    LOOP_TASK_STEPPED,
+} LoopEvent;
+
+typedef struct {
+    int nevents;    /* descriptors the selector reported ready */
+    int timeout_ms; /* how long it was allowed to sleep: 0, -1 (no limit) */
+} LoopIteration;
+
+typedef void (*LoopHook)(void *ctx, LoopEvent event, const void *detail);
+
+typedef struct {
+    Handle reader, writer;
+    int registered; /* the events the kernel watches for this fd */
+} FdEntry;
+
+struct SignalHandlers; /* signals.c's, kept on the loop it serves */
+
+/* The loop's fields are public, as libuv's uv_loop_t's are, for one
+ * reason: call_soon below is inline, so a Future (future.c, one layer
+ * down) can schedule its callbacks without calling into loop.c, which
+ * calls future.c for run_until_complete. Read them; change them only
+ * through the functions of this header. */
+typedef struct Loop {
+    double now; /* loop_time(): read once per iteration */
+    unsigned long long iteration;
+    ReadyQueue ready;
+    TimerHeap timers;
+    Selector *selector;
+    Registration registration;
+    SelectorEvent events[SELECTOR_MAX_EVENTS]; /* what one wait reports */
+    FdEntry *fds;                              /* indexed by descriptor */
+    int fds_cap;
+    int nhandlers;       /* readers + writers: something to wait for */
+    bool stopping;       /* loop_stop() was called during this run */
+    ReadyQueue at_close; /* loop_call_at_close */
+    struct SignalHandlers *signals; /* NULL until a signal handler */
+    LoopHook hook;
+    void *hook_ctx;
+} Loop;
+
+/* Python: asyncio.new_event_loop(). selector: "epoll", "kqueue", "poll" or
+ * NULL (ASYNCIO_SELECTOR, else the build's default). Registration from
+ * ASYNCIO_REGISTRATION=per-wait|persistent (default persistent). NULL with
+ * a message on failure. */
+Loop *loop_new(const char *selector);
+void loop_set_registration(Loop *loop, Registration how);
+Registration loop_registration(const Loop *loop);
+const char *loop_selector_name(const Loop *loop);
+/* Python: loop.close(). Runs what loop_call_at_close queued, then frees
+ * the loop's own memory; closes no socket of the caller's. */
+void loop_close(Loop *loop);
+/* fn(arg) runs when the loop closes (Python: what a subclass's close()
+ * adds, as unix_events' removing its signal handlers). */
+void loop_call_at_close(Loop *loop, Callback fn, void *arg);
+
+/* Python: loop.time(): monotonic seconds, read once per iteration. */
+double loop_time(const Loop *loop);
+
+/* Python: loop.call_soon(fn, arg): runs on the next pass over the ready
+ * queue, after every callback already there (FIFO). Cannot fail. */
+static inline void call_soon(Loop *loop, Callback fn, void *arg)
+{
+    ready_queue_push(&loop->ready, fn, arg);
+}
+
+/* Python: loop.call_later(delay, fn, arg) with the handle in `timer`. */
+void call_later(Loop *loop, TimerHandle *timer, double delay, Callback fn,
+                void *arg);
+/* Python: TimerHandle.cancel(). Harmless if it already fired. */
+void timer_cancel(Loop *loop, TimerHandle *timer);
+
+/* Python: loop.add_reader(fd, fn, arg) / remove_reader(fd); writers alike.
+ * One reader and one writer per descriptor. add_*: 0 or -1 with errno. */
+int add_reader(Loop *loop, int fd, Callback fn, void *arg);
+int add_writer(Loop *loop, int fd, Callback fn, void *arg);
+void remove_reader(Loop *loop, int fd);
+void remove_writer(Loop *loop, int fd);
+/* Forgets fd (reader, writer, registration) and closes it. */
+void loop_close_fd(Loop *loop, int fd);
+
+/* One iteration: timers due -> ready callbacks -> selector wait. Returns 0,
+ * or -1 with a message if the selector failed. */
+int loop_run_once(Loop *loop);
+/* Anything ready, or a timer, reader or writer that could make it so. */
+bool loop_has_work(const Loop *loop);
+
+/* How a run ended. */
+typedef enum {
+    RUN_STOPPED, /* loop_stop() was called */
+    RUN_FAILED,  /* the selector failed (said on stderr) */
+    RUN_STUCK,   /* nothing ready, no timer, no reader, no writer: nothing
+                    can ever happen again, where asyncio would hang */
+} RunEnd;
+
+/* Python: loop.run_forever(): iterations until loop_stop(). Like uv_run
+ * and run_forever, it clears the stop before it returns, so a stop made
+ * in this run never ends the next one. */
+RunEnd loop_run_forever(Loop *loop);
+/* Python: loop.stop(): finish this iteration's callbacks, then stop. */
+void loop_stop(Loop *loop);
+/* Whether loop_stop() was called in the run under way (false between
+ * runs). It only reports: the run clears it. */
+bool loop_stopped(const Loop *loop);
+
+struct Future;
+/* Python: loop.run_until_complete(fut). 0 when fut is done, -1 when the
+ * loop cannot finish it (said on stderr). */
+int run_until_complete(Loop *loop, struct Future *f);
+
+/* The hook (one per loop; NULL: none) and how the tasks reach it. */
+void loop_set_hook(Loop *loop, LoopHook hook, void *ctx);
+void loop_notify(Loop *loop, LoopEvent event, const void *detail);
+
+/* What a callback argument waits for in this loop: the timer, reader or
+ * writer whose argument it is (TRACE=1 draws it). O(timers + fds). */
+typedef enum {
+    WAITS_ON_NOTHING, /* none of them: another future, say */
+    WAITS_ON_TIMER,
+    WAITS_TO_READ,
+    WAITS_TO_WRITE,
+} WaitKind;
+WaitKind loop_find_wait(const Loop *loop, const void *arg, int *fd);
+
+#endif
