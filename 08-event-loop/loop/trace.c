@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { COLUMNS = 16, ROWS_PER_RUN = 20, LINE_BUDGET = 200 };
+enum { COLUMNS = 16, ROWS_PER_RUN = 6, LINE_BUDGET = 100 };
 
 typedef struct {
     Loop *loop;
