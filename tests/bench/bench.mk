@@ -39,6 +39,18 @@ BENCH_BINS += $(BENCH_BIN)/micro_loop
 $(BENCH_BIN)/micro_loop: tests/bench/micro_loop.c $(BENCH_COMMON) $(LOOP_08)
 endif
 
+# How the real loop grows with tasks and timers (scale.py: asyncio's row),
+# and the timer row on libuv for comparison.
+ifneq ($(wildcard 08-event-loop/loop/loop.c),)
+BENCH_BINS += $(BENCH_BIN)/scale
+$(BENCH_BIN)/scale: tests/bench/scale.c $(BENCH_COMMON) $(LOOP_08)
+endif
+ifeq ($(BENCH_UV),yes)
+BENCH_BINS += $(BENCH_BIN)/timers_libuv
+$(BENCH_BIN)/timers_libuv: tests/bench/timers_libuv.c $(BENCH_COMMON)
+$(BENCH_BIN)/timers_libuv: BENCH_LIBS = $(shell pkg-config --cflags --libs libuv)
+endif
+
 # What each stage's design can do against the demo server: the real loop's
 # row needs stage 08; without it the row says skipped.
 BENCH_BINS += $(BENCH_BIN)/designs
