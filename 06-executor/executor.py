@@ -9,8 +9,9 @@ behind make_awaitable() (`__await__`).
 """
 import inspect
 import select
-from functools import wraps
 
+from awaitable_io import (NonBlockingSocket, awaitable_non_blocking_io,
+                          really_really_non_blocking_io)
 from talk import Timer, connect_to_server, sleep_scaled, talk_init
 
 
@@ -51,27 +52,6 @@ def run_until_complete(task, wait=.05, debug=None):
             sleep_scaled(wait)
     except StopIteration as response:
         return response.value
-
-
-class NonBlockingSocket:
-    """In [12]: sendall and recv are generators."""
-
-    def __init__(self):
-        self.socket = connect_to_server()
-        self.socket.setblocking(False)
-
-    def sendall(self, value):
-        while len(select.select([], [self.socket.fileno()], [], 0)[1]) == 0:
-            yield
-        return self.socket.sendall(value)
-
-    def recv(self, amount):
-        while len(select.select([self.socket.fileno()], [], [], 0)[0]) == 0:
-            yield
-        return self.socket.recv(amount)
-
-    def close(self):
-        return self.socket.close()
 
 
 def run_task():
@@ -135,37 +115,6 @@ def really_really_non_blocking_io_by_hand():
     except StopIteration as response:
         s.close()
         return response.value.decode()
-
-
-def really_really_non_blocking_io():
-    """In [16]: the same with `yield from`."""
-    s = NonBlockingSocket()
-    yield from s.sendall('Hello world'.encode())
-    data = yield from s.recv(1024)
-    s.close()
-    return data.decode()
-
-
-def make_awaitable(f):
-    """In [18]."""
-    @wraps(f)
-    def wrapper(*args, **kwds):
-        class Awaitable:
-            def __init__(self, gen):
-                self._gen = gen
-
-            def __await__(self):
-                ret = yield from self._gen
-                return ret
-            __iter__ = __await__
-
-            def __next__(self):
-                next(self._gen)
-        return Awaitable(f(*args, **kwds))
-    return wrapper
-
-
-awaitable_non_blocking_io = make_awaitable(really_really_non_blocking_io)
 
 
 async def cell_18():
