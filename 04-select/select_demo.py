@@ -31,10 +31,9 @@ def non_blocking_io():
     s = setup_non_blocking_socket()
 
     while True:
-        r, _, _ = select.select([s.fileno()], [], [], 0)
+        r,_,_ = select.select([s.fileno()], [], [], 0)
         t.log('socket not ready to read')
-        if len(r) > 0:
-            break
+        if len(r) > 0: break
         sleep_scaled(0.5)
 
     data = s.recv(1024)

@@ -57,9 +57,8 @@ def really_non_blocking_io():
     s = setup_non_blocking_socket()
 
     while True:
-        r, _, _ = select.select([s.fileno()], [], [], 0)
-        if len(r) > 0:
-            break
+        r,_,_ = select.select([s.fileno()], [], [], 0)
+        if len(r) > 0: break
         yield
 
     data = s.recv(1024)

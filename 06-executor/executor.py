@@ -28,9 +28,8 @@ def really_non_blocking_io():
     s = setup_non_blocking_socket()
 
     while True:
-        r, _, _ = select.select([s.fileno()], [], [], 0)
-        if len(r) > 0:
-            break
+        r,_,_ = select.select([s.fileno()], [], [], 0)
+        if len(r) > 0: break
         yield
 
     data = s.recv(1024)
@@ -70,8 +69,8 @@ def the_mistake():
     included, so that the two traces compare.)"""
     s = NonBlockingSocket()
     value = 'hello world'.encode()
-    sendall = s.sendall(value)
-    data = s.recv(1024)
+    sendall = s.sendall(value)  # makes a generator, sends nothing
+    data = s.recv(1024)         # makes a generator, receives nothing
     never_ran = inspect.getgeneratorstate(sendall) == inspect.GEN_CREATED
     print(f'sendall: made, never stepped: {0 if never_ran else len(value)} '
           f'of {len(value)} bytes sent')
