@@ -174,11 +174,11 @@ static void expect_same_sketch(Pair pair)
     int c_steps, py_steps;
     char *c = strdup(pair.c), *py = strdup(pair.py);
     int n = other_lines(c, c_lines, 32, &c_steps);
-    cr_assert_eq(other_lines(py, py_lines, 32, &py_steps), n, "C:\n%s\nPython:\n%s",
-                 pair.c, pair.py);
+    cr_assert_eq(other_lines(py, py_lines, 32, &py_steps), n,
+                 "C:\n%s\nPython:\n%s", pair.c, pair.py);
     for (int i = 0; i < n; i++)
-        cr_assert_str_eq(py_lines[i], c_lines[i], "C:\n%s\nPython:\n%s",
-                         pair.c, pair.py);
+        cr_assert_str_eq(py_lines[i], c_lines[i], "C:\n%s\nPython:\n%s", pair.c,
+                         pair.py);
     cr_assert(c_steps >= 6 && c_steps <= 9, "C: %d steps\n%s", c_steps, pair.c);
     cr_assert(py_steps >= 6 && py_steps <= 9, "Python: %d steps\n%s", py_steps,
               pair.py);
@@ -221,8 +221,8 @@ Test(twins, stage_02_threads, .timeout = 60 * BUILD_SLOWDOWN)
     expect_same(pair);
     pair_free(&pair);
     /* The locked counter's figures are certain: compare them unmasked. */
-    pair = run_both("02-threads/threads", "02-threads/threads.py", "mutex",
-                    env, no_mask);
+    pair = run_both("02-threads/threads", "02-threads/threads.py", "mutex", env,
+                    no_mask);
     expect_same(pair);
     pair_free(&pair);
 }
