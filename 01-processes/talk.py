@@ -9,6 +9,7 @@ with the time since it started, and the knobs read from the environment:
 Identical in every stage, as talk.h is (tests/test_repo.c checks it).
 """
 import os
+import signal
 import socket
 import sys
 import time
@@ -18,9 +19,11 @@ program = os.path.basename(sys.argv[0]) or "asyncio-in-python"
 
 def talk_init():
     """Call first: stdout line by line even into a pipe (traces stay in
-    order through forks and beside stderr), and a bad TIME_SCALE or PORT
-    stops us now, not mid-trace."""
+    order through forks and beside stderr), Ctrl-C stops us as it stops the
+    C programs (no traceback), and a bad TIME_SCALE or PORT stops us now,
+    not mid-trace."""
     sys.stdout.reconfigure(line_buffering=True)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     time_scale()
     env_port()
 
