@@ -30,6 +30,13 @@ TESTS :=  # every Criterion test binary
 SERVER      := $(O)03-blocking-io/server
 WITH_SERVER := 03-blocking-io/with-server.sh $(SERVER)
 
+# PY=1: `make 04 PY=1` runs the stage's Python twins (select_demo.py ...)
+# instead of its C programs, with the same knobs and the same demo server.
+# $(call c_or_py,C command,Python command) is the one a run recipe runs.
+PYTHON ?= python3
+export PYTHONDONTWRITEBYTECODE := 1
+c_or_py = $(if $(PY),$2,$1)
+
 .DEFAULT_GOAL := all
 # tests.mk last: its rules cover every test the others add to TESTS.
 include $(wildcard 0*/*.mk) $(wildcard tests/*/*.mk)
@@ -50,6 +57,7 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_./%-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 	@echo "  make NN | make NN-name      build and run one stage (01 ... 08)"
+	@echo "  make NN PY=1                the same stage's Python twins (python3)"
 	@echo "  make diff-NN                what stage NN changed since the previous one"
 
 # make 04 and make 04-select both run stage 04.

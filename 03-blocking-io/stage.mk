@@ -9,7 +9,7 @@ BINS += $(O)03-blocking-io/server $(O)03-blocking-io/blocking_io
 $(O)03-blocking-io/server: 03-blocking-io/server.c 03-blocking-io/talk.c 03-blocking-io/talk.h
 $(O)03-blocking-io/blocking_io: 03-blocking-io/blocking_io.c 03-blocking-io/talk.c 03-blocking-io/talk.h
 run-03: $(O)03-blocking-io/blocking_io $(SERVER)
-	$(WITH_SERVER) $(O)03-blocking-io/blocking_io
+	$(call c_or_py,$(WITH_SERVER) $(O)03-blocking-io/blocking_io,03-blocking-io/with-server.sh 03-blocking-io/server.py $(PYTHON) 03-blocking-io/blocking_io.py)
 TESTS += $(O)tests/bin/test_03_server $(O)tests/bin/test_03_blocking_io
 $(O)tests/bin/test_03_server: tests/test_03_server.c 03-blocking-io/talk.c
 $(O)tests/bin/test_03_server: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'

@@ -6,7 +6,7 @@ $(O)05-generators/generators: 05-generators/generators.c \
   05-generators/coro.c 05-generators/coro.h \
   05-generators/talk.c 05-generators/talk.h
 run-05: $(O)05-generators/generators $(SERVER)
-	$(WITH_SERVER) $(O)05-generators/generators
+	$(WITH_SERVER) $(call c_or_py,$(O)05-generators/generators,$(PYTHON) 05-generators/generators.py)
 TESTS += $(O)tests/bin/test_05_generators
 $(O)tests/bin/test_05_generators: tests/test_05_generators.c \
   05-generators/coro.c 05-generators/talk.c

@@ -13,7 +13,7 @@ $(O)06-executor/executor: $(PROGRAM_06) \
   06-executor/coro.c 06-executor/coro.h \
   06-executor/talk.c 06-executor/talk.h
 run-06: $(O)06-executor/executor $(SERVER)
-	$(WITH_SERVER) $(O)06-executor/executor
+	$(WITH_SERVER) $(call c_or_py,$(O)06-executor/executor,$(PYTHON) 06-executor/executor.py)
 TESTS += $(O)tests/bin/test_06_executor
 # The test #includes executor.c, the program's main file: it links the rest.
 $(O)tests/bin/test_06_executor: tests/test_06_executor.c \

@@ -13,7 +13,7 @@ $(O)07-futures/futures: $(PROGRAM_07) \
   07-futures/coro.c 07-futures/coro.h \
   07-futures/talk.c 07-futures/talk.h
 run-07: $(O)07-futures/futures $(SERVER)
-	$(WITH_SERVER) $(O)07-futures/futures
+	$(WITH_SERVER) $(call c_or_py,$(O)07-futures/futures,$(PYTHON) 07-futures/futures.py)
 # The test #includes futures.c, the program's main file: it links the rest.
 TESTS += $(O)tests/bin/test_07_futures
 $(O)tests/bin/test_07_futures: tests/test_07_futures.c \

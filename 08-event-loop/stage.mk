@@ -20,8 +20,8 @@ $(O)08-event-loop/echo_server: 08-event-loop/echo_server.c $(LOOP_08)
 # server, then an echo round trip: start echo_server on a free port, one
 # client, stop it by its PID.
 run-08: run-08-talk $(O)08-event-loop/event_loop $(O)08-event-loop/echo_server $(SERVER)
-	$(WITH_SERVER) $(O)08-event-loop/event_loop
-	@08-event-loop/echo-round-trip.sh $(O)08-event-loop/echo_server $(O)08-event-loop/event_loop
+	$(WITH_SERVER) $(call c_or_py,$(O)08-event-loop/event_loop,$(PYTHON) 08-event-loop/demo.py)
+	@08-event-loop/echo-round-trip.sh $(call c_or_py,$(O)08-event-loop/echo_server $(O)08-event-loop/event_loop,08-event-loop/echo_server.py 08-event-loop/demo.py)
 
 TESTS += $(O)tests/bin/test_08_event_loop $(O)tests/bin/test_08_event_loop_poll \
   $(O)tests/bin/test_08_echo_server

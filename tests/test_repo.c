@@ -2,7 +2,8 @@
  * test_repo.c - the promises the repository's layout makes.
  *
  * Every stage carries its own copy of talk.h/talk.c (and 05..08 of coro.h/
- * coro.c, 06..08 of the talk's socket generators) so it stands alone; the
+ * coro.c, 06..08 of the talk's socket generators; the same goes for the
+ * Python twins' talk.py and awaitable_io.py) so it stands alone; the
  * copies must stay identical, or `make diff-NN` would show noise and a fix
  * made in one stage would miss the others. And `make diff-NN` itself reads
  * in one sitting: no hunk over 150 lines where a stage grows the previous
@@ -56,6 +57,7 @@ Test(repository, talk_helpers_are_identical_in_every_stage)
 {
     expect_identical_copies(0, "talk.h");
     expect_identical_copies(0, "talk.c");
+    expect_identical_copies(0, "talk.py"); /* the Python twins' talk.h */
 }
 
 Test(repository, coroutine_core_is_identical_from_stage_05_on)
@@ -90,6 +92,12 @@ Test(repository, socket_generators_are_identical_from_stage_06_on)
         free(copy_07);
         free(copy_08);
     }
+}
+
+/* The Python twins' In [12], In [16] and In [18], one file a stage. */
+Test(repository, python_socket_generators_are_identical_from_stage_06_on)
+{
+    expect_identical_copies(5, "awaitable_io.py");
 }
 
 /* In [19]'s asleep: stage 07 writes it, 08's talk loop reuses it. */

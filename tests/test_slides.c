@@ -18,8 +18,15 @@
  *       PORT, times (H:MM:SS.ffffff) masked and trailing whitespace dropped
  *       on both sides (leading whitespace counts: ` -> received`).
  *
- * Every ```c and ```text block must carry its label. ```python (the talk's
- * originals), ```sh and unlabelled ``` blocks (diagrams) are not checked.
+ *   <!-- file: 05-generators/generators.py -->   the same, above a ```python
+ *       block: a Python twin's lines, held to its file as a C block is (a
+ *       line that is just `# ...` is skipped). The stage READMEs' labelled
+ *       ```python blocks are held to their files too, and every stage
+ *       README quotes its twin at least once.
+ *
+ * Every ```c and ```text block must carry its label. An unlabelled
+ * ```python block is the talk's notebook text; ```sh and unlabelled ```
+ * blocks (diagrams) are not checked.
  * No fenced block may be longer than MAX_BLOCK_LINES, so a slide fits an
  * 80x24 terminal. A failure names SLIDES.md's line and the slide number.
  */
@@ -45,6 +52,7 @@ enum {
 };
 static const double PROGRAM_TIMEOUT = 15; /* seconds, per program */
 static const char ELISION[] = "/* ... */";
+static const char PYTHON_ELISION[] = "# ...";
 
 /* ---- Reading files ------------------------------------------------------ */
 
@@ -179,14 +187,11 @@ static bool is_fence(const char *line)
     return strncmp(line, "```", 3) == 0;
 }
 
-static Deck *deck_load(void)
+/* Any Markdown file cut into blocks: SLIDES.md, a stage's README.md. */
+static Deck *deck_load_path(const char *path)
 {
     Deck *deck = calloc(1, sizeof *deck);
     cr_assert(deck, "out of memory");
-    /* SLIDES_MD=path checks another copy: how this test was tested. */
-    const char *path = getenv("SLIDES_MD");
-    if (!path)
-        path = source_path("SLIDES.md");
     deck->text = read_text(path);
     cr_assert(deck->text, "cannot read %s", path);
     deck->lines = split_lines(deck->text);
@@ -225,6 +230,13 @@ static Deck *deck_load(void)
     return deck;
 }
 
+static Deck *deck_load(void)
+{
+    /* SLIDES_MD=path checks another copy: how this test was tested. */
+    const char *path = getenv("SLIDES_MD");
+    return deck_load_path(path ? path : source_path("SLIDES.md"));
+}
+
 static void deck_free(Deck *deck)
 {
     free_lines(&deck->lines);
@@ -239,6 +251,12 @@ static int line_of(const Block *b, int index)
 }
 
 /* ---- The shape of the deck ---------------------------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
 
 Test(slides, every_code_and_output_block_is_labelled)
 {
@@ -256,6 +274,13 @@ Test(slides, every_code_and_output_block_is_labelled)
                       "SLIDES.md:%d (slide %d): a ```text block needs the "
                       "line <!-- output: NN-stage/program --> right above it "
                       "(diagrams use a plain ``` fence)",
+                      b->fence_line, b->slide);
+        else if (strcmp(b->info, "python") == 0)
+            cr_expect(b->kind == UNCHECKED ||
+                          (b->kind == CODE && ends_with(b->label, ".py")),
+                      "SLIDES.md:%d (slide %d): a ```python block is the "
+                      "talk's own text, unlabelled, or a twin's, labelled "
+                      "<!-- file: NN-stage/file.py -->",
                       b->fence_line, b->slide);
         else
             cr_expect(b->kind == UNCHECKED,
@@ -374,18 +399,21 @@ Test(slides, every_named_file_exists)
 
 /* ---- Code blocks are real code ------------------------------------------ */
 
-/* Checks that the block's lines appear in order in its file. */
-static void check_code_block(const Block *b)
+/* Checks that the block's lines appear in order in its file; where says
+ * which Markdown file holds the block, for the messages. */
+static void check_code_block(const Block *b, const char *where)
 {
     char *text = read_text(source_path(b->label));
+    cr_expect(text, "%s:%d: no file %s", where, b->fence_line, b->label);
     if (!text)
-        return; /* every_named_file_exists says so */
+        return;
     Lines file = split_lines(text);
     int next = 0; /* the file's line where the search goes on */
     int last_found = 0;
     for (int k = 0; k < b->n_lines; k++) {
         char *want = trimmed(b->lines[k]);
-        if (*want == '\0' || strcmp(want, ELISION) == 0) {
+        if (*want == '\0' || strcmp(want, ELISION) == 0 ||
+            strcmp(want, PYTHON_ELISION) == 0) {
             free(want);
             continue;
         }
@@ -397,9 +425,9 @@ static void check_code_block(const Block *b)
             free(have);
         }
         cr_expect(found >= 0,
-                  "SLIDES.md:%d (slide %d): not in %s after its line %d: "
+                  "%s:%d (slide %d): not in %s after its line %d: "
                   "\"%s\"",
-                  line_of(b, k), b->slide, b->label, last_found, want);
+                  where, line_of(b, k), b->slide, b->label, last_found, want);
         free(want);
         if (found < 0)
             break;
@@ -410,17 +438,52 @@ static void check_code_block(const Block *b)
     free(text);
 }
 
+/* Checks the deck's labelled blocks of one language; returns how many. */
+static int check_code_blocks(const Deck *deck, const char *info,
+                             const char *where)
+{
+    int checked = 0;
+    for (int i = 0; i < deck->n_blocks; i++)
+        if (deck->blocks[i].kind == CODE &&
+            strcmp(deck->blocks[i].info, info) == 0) {
+            check_code_block(&deck->blocks[i], where);
+            checked++;
+        }
+    return checked;
+}
+
 Test(slides, c_blocks_are_real_code)
 {
     Deck *deck = deck_load();
-    int checked = 0;
-    for (int i = 0; i < deck->n_blocks; i++)
-        if (deck->blocks[i].kind == CODE) {
-            check_code_block(&deck->blocks[i]);
-            checked++;
-        }
-    cr_expect(checked > 0, "SLIDES.md shows no C code");
+    cr_expect(check_code_blocks(deck, "c", "SLIDES.md") > 0,
+              "SLIDES.md shows no C code");
     deck_free(deck);
+}
+
+Test(slides, python_blocks_are_real_code)
+{
+    Deck *deck = deck_load();
+    cr_expect(check_code_blocks(deck, "python", "SLIDES.md") > 0,
+              "SLIDES.md quotes no Python twin (<!-- file: NN/x.py -->)");
+    deck_free(deck);
+}
+
+/* Each stage's README quotes its Python twin, from the file itself. */
+Test(slides, readme_python_blocks_are_real_code)
+{
+    static const char *stages[] = {
+        "01-processes",  "02-threads",  "03-blocking-io", "04-select",
+        "05-generators", "06-executor", "07-futures",     "08-event-loop"};
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        char readme[64];
+        snprintf(readme, sizeof readme, "%s/README.md", stages[i]);
+        Deck *deck = deck_load_path(source_path(readme));
+        cr_expect(check_code_blocks(deck, "python", readme) > 0,
+                  "%s quotes no Python twin: a ```python block with "
+                  "<!-- file: %s/x.py --> right above it",
+                  readme, stages[i]);
+        deck_free(deck);
+    }
 }
 
 /* ---- Output blocks are real output -------------------------------------- */

@@ -10,6 +10,11 @@ TESTS += $(O)tests/bin/test_repo
 $(O)tests/bin/test_repo: tests/test_repo.c
 $(O)tests/bin/test_repo: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
 
+# Each stage program beside its Python twin (needs python3; skips without).
+TESTS += $(O)tests/bin/test_twins
+$(O)tests/bin/test_twins: tests/test_twins.c
+$(O)tests/bin/test_twins: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
+
 HARNESS     := tests/harness.c tests/harness.h
 TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
 

@@ -242,7 +242,9 @@ each_server() {
         libuv_server "$fn" "$idle"
     fi
     if command -v python3 >/dev/null; then
-        "$fn" 8 "Python asyncio (Protocol)" "$idle" -- python3 tests/bench/srv_asyncio.py
+        # Stage 08's Python twin: the asyncio code readers see, on asyncio's
+        # own loop (no uvloop), one coroutine per connection.
+        "$fn" 8 "Python asyncio, echo_server.py" "$idle" PYTHONDONTWRITEBYTECODE=1 -- python3 08-event-loop/echo_server.py
     else
         skip 8 "Python asyncio" "python3 is not installed"
     fi
