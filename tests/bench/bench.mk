@@ -70,4 +70,4 @@ $(BENCH_BINS):
 bench-bins: $(BENCH_BINS)
 
 bench: bench-bins $(SERVER) ## measure processes, threads, coroutines and C10K servers (QUICK=1: under 30 s)
-	@O='$(O)' QUICK='$(QUICK)' tests/bench/run-bench.sh
+	@O='$(O)' QUICK='$(QUICK)' GUARD='$(GUARD)' tests/bench/run-bench.sh

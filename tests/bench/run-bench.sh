@@ -3,6 +3,7 @@
 # ASCII bar charts, and writes them to bench-results.txt at the top.
 #
 #   QUICK=1   fewer repetitions and shorter windows (under 30 s)
+#   GUARD=1   fail on a gross regression against this run's own figures (CI)
 #   O=dir/    where make put the programs (as everywhere in this repository)
 #
 # Each server runs as its own process, started here on a free port (PORT=0)
@@ -391,9 +392,96 @@ designs_table() {
     }' "$WORK/designs.tsv"
 }
 
+# One run of scale (C) or scale.py (asyncio): "seconds<TAB>bytes", or
+# nothing if it failed (its stderr goes to the results).
+scale_run() {
+    "$@" 2>&1 | awk -F'\t' 'NF == 4 { print $3 "\t" $4; next } { print "  " $0 > "/dev/stderr" }'
+}
+
+scale_table() {
+    local sizes="10000 100000 1000000" n c py
+    [ -n "${QUICK:-}" ] && sizes="10000 100000"
+    section "Scale: N tasks that each sleep 10 ms, gathered; N call_later timers" \
+"  asyncio.gather(*(sleeper() for _ in range(N))) with sleeper() awaiting asyncio.sleep(0.01),
+  in stage 08's loop and in asyncio. Time from the first create_task to gather's result (the
+  10 ms sleep included); bytes = the run's peak RSS over its start, divided by N: the task,
+  its coroutine frame, its timer and gather's share. One process per run, one run each."
+    if [ ! -x "$BIN/scale" ]; then
+        echo "  skipped: stage 08's event loop is not built yet"
+        return
+    fi
+    : >"$WORK/scale.tsv"
+    for n in $sizes; do
+        c=$(scale_run "$BIN/scale" tasks "$n")
+        py="-"
+        if command -v python3 >/dev/null; then
+            py=$(scale_run python3 tests/bench/scale.py tasks "$n")
+        fi
+        printf '%s\t%s\t%s\n' "$n" "${c:-failed}" "${py:--}" >>"$WORK/scale.tsv"
+    done
+    awk -F'\t' '
+    BEGIN { printf "  %9s %12s %10s %12s %10s %10s %9s\n", "N", "stage 08", "B/task", "asyncio", "B/task", "x asyncio", "growth" }
+    {
+        n[NR] = $1; t[NR] = $2; b[NR] = $3; pt[NR] = $4; pb[NR] = $5
+        growth = NR > 1 && t[NR-1] > 0 ? sprintf("%.1fx", t[NR] / t[NR-1]) : ""
+        r = $4 > 0 && $2 > 0 ? $4 / $2 : 0
+        faster = r == 0 ? "-" : (r < 10 ? sprintf("%.1fx", r) : sprintf("%.0fx", r))
+        printf "  %9d %10.3f s %10s %10s %10s %10s %9s\n", $1, $2, $3, \
+               ($4 > 0 ? sprintf("%.3f s", $4) : "-"), ($5 > 0 ? $5 : "-"), faster, growth
+    }
+    END { print "  growth: this N against the N above (10x the tasks: about 10x the time when linear)" }' "$WORK/scale.tsv"
+    awk -F'\t' 'NR == 2 && $2 > 0 && prev > 0 { printf "%.2f\n", $2 / prev } NR == 1 { prev = $2 }' \
+        "$WORK/scale.tsv" >"$WORK/growth"
+
+    local timers=1000000 uv="-"
+    c=$(scale_run "$BIN/scale" timers "$timers")
+    if [ -x "$BIN/timers_libuv" ]; then
+        uv=$(scale_run "$BIN/timers_libuv" "$timers")
+    fi
+    echo
+    printf '%s\t%s\n' "${c:-failed}" "${uv:--}" | awk -F'\t' -v n="$timers" '{
+        printf "  %d call_later timers, deadlines over 10 ms, run until the last fired:\n", n
+        printf "  %-30s %8.3f s %6s B/timer\n", "stage 08 (binary heap)", $1, $2
+        if ($3 > 0) printf "  %-30s %8.3f s %6s B/timer   stage 08 takes %.2fx libuv'"'"'s time\n", "libuv (uv_timer_t)", $3, $4, $1 / $3
+        else print "  libuv: skipped, not installed (pkg-config libuv): apt-get install libuv1-dev, brew install libuv"
+    }'
+}
+
+# GUARD=1 (CI): fail only on a gross regression, judged against what this
+# run measured beside it: stage 08's echo below 0.7x libuv's msg/s, or 100k
+# tasks costing more than 20x what 10k cost. A figure that could not be
+# measured is said, not failed.
+guard() {
+    section "Guard: gross regressions (GUARD=1)"
+    local bad=0 ratio growth
+    ratio=$(awk -F'|' -v want="stage 08 echo_server, $KERNEL_SELECTOR" \
+        '$1 == want && $12 ~ /^[0-9.]+$/ { print $12 }' "$WORK/c10k.busy" 2>/dev/null)
+    if [ -z "$ratio" ]; then
+        echo "  echo vs libuv: not judged (libuv is not installed, or a server did not run)"
+    elif awk -v r="$ratio" 'BEGIN { exit !(r < 0.7) }'; then
+        echo "  FAIL echo: stage 08 at ${ratio}x libuv's msg/s, below 0.7x"
+        bad=1
+    else
+        echo "  ok   echo: stage 08 at ${ratio}x libuv's msg/s (at least 0.7x)"
+    fi
+    growth=$(cat "$WORK/growth" 2>/dev/null)
+    if [ -z "$growth" ]; then
+        echo "  tasks 10k -> 100k: not judged (the scale runs did not finish)"
+    elif awk -v g="$growth" 'BEGIN { exit !(g > 20) }'; then
+        echo "  FAIL tasks: 100k cost ${growth}x what 10k cost, over 20x (not linear)"
+        bad=1
+    else
+        echo "  ok   tasks: 100k cost ${growth}x what 10k cost (at most 20x)"
+    fi
+    return $bad
+}
+
 header
 micro_tables
 designs_table
+scale_table
 c10k
-[ -n "${C10K_FAILED:-}" ] && exit 1
-exit 0
+status=0
+[ -n "${C10K_FAILED:-}" ] && status=1
+if [ -n "${GUARD:-}" ]; then guard || status=1; fi
+exit $status
