@@ -14,6 +14,9 @@ CC       ?= cc
 O        ?=
 OPT      ?= -O2 -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -Wall -Wextra -Wpedantic -Werror
+# A program's own -I flags, set per target: not in CPPFLAGS, which a
+# command line (CI's CPPFLAGS=-U__linux__) replaces, per target too.
+INCLUDES :=
 LDLIBS   += -pthread
 BIN_DIR  := $(abspath $(or $(O),.))
 
@@ -45,7 +48,7 @@ include tests/tests.mk
 # Every program is its sources compiled and linked in one step: they are small.
 $(BINS):
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(INCLUDES) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
 
 .PHONY: all help run server clean format check bench slides \
         $(NUMBERS) $(STAGES) $(addprefix run-,$(NUMBERS))

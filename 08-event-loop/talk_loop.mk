@@ -17,7 +17,7 @@ PROGRAM_08 := $(addprefix 08-event-loop/talk/, \
 RENAMED_08 := futures.c talk_loop.c
 TALK_LOOP_CPPFLAGS := -I08-event-loop
 BINS += $(O)08-event-loop/talk_loop
-$(O)08-event-loop/talk_loop: CPPFLAGS += $(TALK_LOOP_CPPFLAGS)
+$(O)08-event-loop/talk_loop: INCLUDES += $(TALK_LOOP_CPPFLAGS)
 $(O)08-event-loop/talk_loop: $(PROGRAM_08) \
   08-event-loop/coro.c 08-event-loop/coro.h \
   08-event-loop/talk.c 08-event-loop/talk.h
@@ -25,7 +25,7 @@ run-08-talk: $(O)08-event-loop/talk_loop $(SERVER)
 	$(WITH_SERVER) $(call c_or_py,$(O)08-event-loop/talk_loop,$(PYTHON) 08-event-loop/talk_loop.py)
 # The test #includes talk_loop.c, the program's main file: it links the rest.
 TESTS += $(O)tests/bin/test_08_talk_loop
-$(O)tests/bin/test_08_talk_loop: CPPFLAGS += $(TALK_LOOP_CPPFLAGS)
+$(O)tests/bin/test_08_talk_loop: INCLUDES += $(TALK_LOOP_CPPFLAGS)
 $(O)tests/bin/test_08_talk_loop: tests/test_08_talk_loop.c \
   $(filter-out %/talk_loop.c,$(PROGRAM_08)) \
   08-event-loop/coro.c 08-event-loop/talk.c

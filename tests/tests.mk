@@ -35,7 +35,7 @@ criterion:
 
 $(TESTS): $(HARNESS) | criterion $(BINS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -lcriterion $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(INCLUDES) $(CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -lcriterion $(LDLIBS)
 
 tests: $(BINS) $(TESTS)
 
