@@ -1,0 +1,131 @@
+/*
+ * test_08_asyncio_api.c - what asyncio users reach for next, on stage 08's
+ * real loop: handles that cancel, task names, gather(return_exceptions),
+ * shield, wait, Event, Lock, Queue and TaskGroup. Each test names the
+ * asyncio behaviour it holds the C to; tests/compare/ holds the orders to
+ * CPython's own.
+ */
+#include "../08-event-loop/loop/asyncio.h"
+#include "harness.h"
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static Loop *loop;
+static char said[512]; /* what the callbacks said, in order */
+
+static void open_loop(void)
+{
+    loop = loop_new(NULL);
+    cr_assert(loop, "loop_new failed");
+    said[0] = '\0';
+}
+
+static void close_loop(void)
+{
+    loop_close(loop);
+}
+
+TestSuite(api, .init = open_loop, .fini = close_loop,
+          .timeout = 10 * BUILD_SLOWDOWN);
+
+/* A callback: appends its argument, a word, to said[]. */
+static void say(void *word)
+{
+    size_t len = strlen(said);
+    snprintf(said + len, sizeof said - len, "%s%s", len ? " " : "",
+             (const char *)word);
+}
+
+static void run_until_said(const char *expected)
+{
+    while (strcmp(said, expected) != 0 && strlen(said) < strlen(expected))
+        cr_assert_eq(loop_run_once(loop), 0);
+    cr_assert_str_eq(said, expected);
+}
+
+/* --- 1. handles ---------------------------------------------------------- */
+
+Test(api, a_cancelled_call_soon_never_runs)
+{
+    SoonHandle a = call_soon(loop, say, "a");
+    SoonHandle b = call_soon(loop, say, "b");
+    call_soon(loop, say, "c");
+    cr_assert(handle_cancel(loop, b), "b was waiting: cancel says so");
+    cr_assert_not(handle_cancel(loop, b), "a second cancel does nothing");
+    loop_run_once(loop);
+    cr_assert_str_eq(said, "a c");
+    cr_assert_not(handle_cancel(loop, a), "a ran: too late to cancel");
+}
+
+static SoonHandle victim;
+
+static void cancel_victim(void *arg)
+{
+    say(arg);
+    handle_cancel(loop, victim);
+}
+
+Test(api, a_callback_cancelled_earlier_in_its_own_pass_never_runs)
+{
+    call_soon(loop, cancel_victim, "first");
+    victim = call_soon(loop, say, "victim");
+    call_soon(loop, say, "last");
+    loop_run_once(loop);
+    cr_assert_str_eq(said, "first last");
+}
+
+Test(api, handles_keep_their_place_while_the_ring_wraps_and_grows)
+{
+    static char words[600][8];
+    for (int i = 0; i < 200; i++) /* moves the head to 200 of 256 */
+        call_soon(loop, say, "");
+    loop_run_once(loop);
+    SoonHandle h[600];
+    for (int i = 0; i < 600; i++) { /* wraps, then grows twice */
+        snprintf(words[i], sizeof words[i], "%d", i);
+        h[i] = call_soon(loop, say, words[i]);
+    }
+    for (int i = 0; i < 600; i++)
+        if (i % 7 != 3)
+            cr_assert(handle_cancel(loop, h[i]));
+    said[0] = '\0';
+    loop_run_once(loop);
+    char expected[512] = "";
+    for (int i = 3; i < 600; i += 7)
+        snprintf(expected + strlen(expected),
+                 sizeof expected - strlen(expected), "%s%d", i == 3 ? "" : " ",
+                 i);
+    cr_assert_str_eq(said, expected);
+}
+
+static TimerHandle t1, t2;
+
+static void t1_cancels_t2(void *arg)
+{
+    say(arg);
+    timer_cancel(loop, &t2);
+}
+
+Test(api, a_timer_cancelled_after_it_fell_due_never_runs)
+{
+    double now = loop_time(loop);
+    call_at(loop, &t1, now, t1_cancels_t2, "t1");
+    call_at(loop, &t2, now, say, "t2");
+    loop_run_once(loop); /* both fall due in this iteration */
+    cr_assert_str_eq(said, "t1");
+    loop_run_once(loop);
+    cr_assert_str_eq(said, "t1");
+    timer_cancel(loop, &t1); /* it ran: harmless */
+    cr_assert_not(loop_has_work(loop));
+}
+
+Test(api, call_at_and_call_later_share_one_clock)
+{
+    TimerHandle later, at;
+    call_later(loop, &later, 0.02, say, "later");
+    call_at(loop, &at, loop_time(loop) + 0.01, say, "at");
+    run_until_said("at later");
+}
