@@ -129,3 +129,27 @@ Test(api, call_at_and_call_later_share_one_clock)
     call_at(loop, &at, loop_time(loop) + 0.01, say, "at");
     run_until_said("at later");
 }
+
+/* --- 2. task names ------------------------------------------------------- */
+
+static GenStatus returns_at_once(Gen *g)
+{
+    GEN_BEGIN(g);
+    GEN_END(g);
+}
+
+Test(api, unnamed_tasks_are_task_1_task_2_and_a_name_takes_no_number)
+{
+    Gen coros[3];
+    Task a, b, c;
+    TaskName buf;
+    create_task(loop, &a, gen_init(&coros[0], returns_at_once, "a"), NULL);
+    create_task(loop, &b, gen_init(&coros[1], returns_at_once, "b"), "named");
+    create_task(loop, &c, gen_init(&coros[2], returns_at_once, "c"), NULL);
+    cr_assert_str_eq(task_get_name(&a, &buf), "Task-1");
+    cr_assert_str_eq(task_get_name(&b, &buf), "named");
+    cr_assert_str_eq(task_get_name(&c, &buf), "Task-2");
+    task_set_name(&a, "renamed");
+    cr_assert_str_eq(task_get_name(&a, &buf), "renamed");
+    cr_assert_eq(run_until_complete(loop, &c.future), 0);
+}
