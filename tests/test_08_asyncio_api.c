@@ -153,3 +153,32 @@ Test(api, unnamed_tasks_are_task_1_task_2_and_a_name_takes_no_number)
     cr_assert_str_eq(task_get_name(&a, &buf), "renamed");
     cr_assert_eq(run_until_complete(loop, &c.future), 0);
 }
+
+/* --- 3. gather(return_exceptions=True) ----------------------------------- */
+
+Test(api, gather_return_exceptions_waits_for_all_and_keeps_each_error)
+{
+    Future f[3];
+    for (int i = 0; i < 3; i++)
+        future_init(&f[i], loop);
+    Gather g;
+    void *results[3];
+    int errors[3];
+    Future *outer = gather_return_exceptions(
+        &g, loop, (Future *[]){&f[0], &f[1], &f[2]}, 3, results, errors);
+    future_set_exception(&f[0], EIO);
+    future_cancel(&f[1]);
+    loop_run_once(loop);
+    cr_assert_not(future_done(outer), "an error ended the wait early");
+    future_set_result(&f[2], "three");
+    loop_run_once(loop);
+    cr_assert(future_done(outer));
+    void *got = NULL;
+    cr_assert_eq(future_result(outer, &got), 0, "the outer future failed");
+    cr_assert_eq(got, results);
+    cr_assert_eq(errors[0], EIO);
+    cr_assert_eq(errors[1], ECANCELED);
+    cr_assert_eq(errors[2], 0);
+    cr_assert_null(results[0]);
+    cr_assert_str_eq(results[2], "three");
+}
