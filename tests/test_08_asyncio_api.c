@@ -182,3 +182,42 @@ Test(api, gather_return_exceptions_waits_for_all_and_keeps_each_error)
     cr_assert_null(results[0]);
     cr_assert_str_eq(results[2], "three");
 }
+
+/* --- 4. shield ----------------------------------------------------------- */
+
+Test(api, cancelling_a_shield_leaves_the_inner_future_running)
+{
+    Future inner;
+    future_init(&inner, loop);
+    Shield s;
+    Future *outer = shield(&s, &inner);
+    cr_assert_neq(outer, &inner);
+    cr_assert(future_cancel(outer));
+    loop_run_once(loop); /* the outer future's done callback */
+    cr_assert_not(future_done(&inner), "the cancel went through");
+    cr_assert_eq(inner.ncallbacks, 0, "inner still calls the shield back");
+    future_set_result(&inner, "late");
+    loop_run_once(loop);
+    cr_assert(future_cancelled(outer));
+}
+
+Test(api, a_shield_passes_on_a_result_an_error_and_a_cancel)
+{
+    Future inner[3];
+    Shield s[3];
+    Future *outer[3];
+    for (int i = 0; i < 3; i++) {
+        future_init(&inner[i], loop);
+        outer[i] = shield(&s[i], &inner[i]);
+    }
+    future_set_result(&inner[0], "r");
+    future_set_exception(&inner[1], EPIPE);
+    future_cancel(&inner[2]);
+    loop_run_once(loop);
+    void *got = NULL;
+    cr_assert_eq(future_result(outer[0], &got), 0);
+    cr_assert_str_eq(got, "r");
+    cr_assert_eq(future_result(outer[1], &got), EPIPE);
+    cr_assert(future_cancelled(outer[2]));
+    cr_assert_eq(shield(&s[0], &inner[0]), &inner[0], "done: inner itself");
+}

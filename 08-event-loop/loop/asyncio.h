@@ -11,6 +11,7 @@
 #include "gather.h"
 #include "loop.h"
 #include "selector.h"
+#include "shield.h"
 #include "signals.h"
 #include "sleep.h"
 #include "sock_ops.h"
