@@ -39,6 +39,24 @@ static void say(void *word)
              (const char *)word);
 }
 
+static void no_op(void *arg)
+{
+    (void)arg;
+}
+
+/* One iteration that never sleeps in the selector: a callback of it
+ * leaves the ready queue non-empty (tests/README.md: no timing luck). */
+static void queue_no_op(void *arg)
+{
+    call_soon(loop, no_op, arg);
+}
+
+static void run_one_pass(void)
+{
+    call_soon(loop, queue_no_op, NULL);
+    loop_run_once(loop);
+}
+
 static void run_until_said(const char *expected)
 {
     while (strcmp(said, expected) != 0 && strlen(said) < strlen(expected))
@@ -220,4 +238,95 @@ Test(api, a_shield_passes_on_a_result_an_error_and_a_cancel)
     cr_assert_eq(future_result(outer[1], &got), EPIPE);
     cr_assert(future_cancelled(outer[2]));
     cr_assert_eq(shield(&s[0], &inner[0]), &inner[0], "done: inner itself");
+}
+
+/* --- 5. wait ------------------------------------------------------------- */
+
+/* A task that awaits one wait_futures and keeps what it raised. */
+typedef struct {
+    Gen gen;
+    Wait wait;
+    void *ignored;
+    int error;
+} Waiting;
+
+static GenStatus waiting_step(Gen *g)
+{
+    Waiting *w = (Waiting *)g;
+    GEN_BEGIN(g);
+    TRY_AWAIT(g, &w->wait.gen, w->ignored, w->error);
+    GEN_END(g);
+}
+
+static Task *start_wait(Task *task, Waiting *w, Future **fs, int n,
+                        ReturnWhen when, double timeout)
+{
+    wait_futures(&w->wait, loop, fs, n, when, timeout);
+    w->error = -1;
+    return create_task(loop, task, gen_init(&w->gen, waiting_step, "w"), NULL);
+}
+
+Test(api, first_exception_passes_over_a_cancel_and_stops_at_an_error)
+{
+    Future f[3];
+    for (int i = 0; i < 3; i++)
+        future_init(&f[i], loop);
+    Waiting w;
+    Task t;
+    start_wait(&t, &w, (Future *[]){&f[0], &f[1], &f[2]}, 3, FIRST_EXCEPTION,
+               -1);
+    loop_run_once(loop);
+    future_cancel(&f[0]);
+    for (int i = 0; i < 3; i++)
+        loop_run_once(loop);
+    cr_assert_not(future_done(&t.future), "a cancel counted as an error");
+    future_set_exception(&f[1], EIO);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(w.error, 0, "wait raised");
+    cr_assert_eq(w.wait.ndone, 2);
+    cr_assert_not(future_done(&f[2]), "wait cancelled what was pending");
+    cr_assert_eq(f[2].ncallbacks, 0, "wait left its callback behind");
+}
+
+Test(api, a_wait_that_times_out_returns_and_leaves_nothing_behind)
+{
+    Future f;
+    future_init(&f, loop);
+    Waiting w;
+    Task t;
+    start_wait(&t, &w, (Future *[]){&f}, 1, ALL_COMPLETED, 0.01);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(w.error, 0, "a timeout raised");
+    cr_assert_eq(w.wait.ndone, 0);
+    cr_assert_not(future_done(&f));
+    cr_assert_eq(f.ncallbacks, 0);
+    cr_assert_not(loop_has_work(loop), "a timer stayed behind");
+}
+
+Test(api, cancelling_a_waiting_task_raises_in_it_and_removes_its_callbacks)
+{
+    Future f;
+    future_init(&f, loop);
+    Waiting w;
+    Task t;
+    start_wait(&t, &w, (Future *[]){&f}, 1, FIRST_COMPLETED, 10);
+    run_one_pass();
+    task_cancel(&t);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(w.error, ECANCELED);
+    cr_assert_eq(f.ncallbacks, 0);
+    cr_assert_not(loop_has_work(loop), "the timeout's timer stayed behind");
+}
+
+Test(api, waiting_for_no_future_is_an_error)
+{
+    cr_redirect_stderr(); /* the error is expected: asserted, not shown */
+    Waiting w;
+    Task t;
+    start_wait(&t, &w, NULL, 0, ALL_COMPLETED, -1);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(w.error, EINVAL);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("wait: no futures to wait for (hint: Python raises "
+                            "ValueError: Set of Futures is empty)\n");
 }

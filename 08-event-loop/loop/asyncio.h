@@ -17,6 +17,7 @@
 #include "sock_ops.h"
 #include "task.h"
 #include "trace.h"
+#include "wait.h"
 #include "wait_for.h"
 
 #endif
