@@ -330,3 +330,182 @@ Test(api, waiting_for_no_future_is_an_error)
     cr_assert_stderr_eq_str("wait: no futures to wait for (hint: Python raises "
                             "ValueError: Set of Futures is empty)\n");
 }
+
+/* --- 6. Event, Lock, Queue ----------------------------------------------- */
+
+/* A task that awaits one coroutine (an Event's wait, a Lock's acquire, a
+ * Queue's get ...), says its name when that returns, keeps what it raised. */
+typedef struct {
+    Gen gen;
+    Gen *inner;
+    const char *name;
+    void *got;
+    int error;
+} Awaiting;
+
+static GenStatus awaiting_step(Gen *g)
+{
+    Awaiting *a = (Awaiting *)g;
+    GEN_BEGIN(g);
+    TRY_AWAIT(g, a->inner, a->got, a->error);
+    if (!a->error)
+        say((void *)a->name);
+    GEN_END(g);
+}
+
+static Task *start(Task *task, Awaiting *a, Gen *inner, const char *name)
+{
+    *a = (Awaiting){.inner = inner, .name = name};
+    return create_task(loop, task, gen_init(&a->gen, awaiting_step, name),
+                       name);
+}
+
+Test(api, event_wakes_every_waiter_in_order_and_a_set_event_does_not_wait)
+{
+    Event e;
+    event_init(&e, loop);
+    EventWait w[3];
+    Awaiting a[3];
+    Task t[3];
+    start(&t[0], &a[0], event_wait(&w[0], &e), "first");
+    start(&t[1], &a[1], event_wait(&w[1], &e), "second");
+    run_one_pass();
+    cr_assert_str_eq(said, "", "a wait returned before the event was set");
+    event_set(&e);
+    cr_assert(event_is_set(&e));
+    run_until_said("first second");
+    start(&t[2], &a[2], event_wait(&w[2], &e), "third");
+    run_one_pass();
+    cr_assert_str_eq(said, "first second third", "a set event made it wait");
+    event_clear(&e);
+    cr_assert_not(event_is_set(&e));
+    cr_assert_null(e.waiters.first, "a waiter stayed in line");
+}
+
+Test(api, a_cancelled_event_waiter_leaves_the_line)
+{
+    Event e;
+    event_init(&e, loop);
+    EventWait w;
+    Awaiting a;
+    Task t;
+    start(&t, &a, event_wait(&w, &e), "w");
+    run_one_pass();
+    task_cancel(&t);
+    run_one_pass();
+    cr_assert_eq(a.error, ECANCELED);
+    cr_assert_null(e.waiters.first, "the cancelled waiter stayed in line");
+}
+
+Test(api, a_released_lock_goes_to_the_first_in_line_not_to_a_newcomer)
+{
+    Lock lock;
+    lock_init(&lock, loop);
+    LockAcquire acq[3];
+    Awaiting a[3];
+    Task t[3];
+    start(&t[0], &a[0], lock_acquire(&acq[0], &lock), "holder");
+    start(&t[1], &a[1], lock_acquire(&acq[1], &lock), "waiter");
+    run_one_pass();
+    cr_assert_str_eq(said, "holder");
+    cr_assert(lock_locked(&lock));
+    /* The newcomer's first step is queued before the waiter's wake-up: it
+     * finds the lock free, and must still not take it. */
+    start(&t[2], &a[2], lock_acquire(&acq[2], &lock), "newcomer");
+    cr_assert_eq(lock_release(&lock), 0); /* wakes "waiter", not run yet */
+    run_one_pass();
+    cr_assert_str_eq(said, "holder waiter", "the newcomer barged in");
+    cr_assert_eq(lock_release(&lock), 0);
+    run_one_pass();
+    run_one_pass();
+    cr_assert_str_eq(said, "holder waiter newcomer");
+    cr_assert_eq(lock_release(&lock), 0);
+    cr_assert_not(lock_locked(&lock));
+    cr_redirect_stderr(); /* the error is expected: asserted, not shown */
+    cr_assert_eq(lock_release(&lock), -1, "released an unlocked lock");
+}
+
+Test(api, a_lock_waiter_cancelled_after_its_wake_up_passes_the_lock_on)
+{
+    Lock lock;
+    lock_init(&lock, loop);
+    LockAcquire acq[3];
+    Awaiting a[3];
+    Task t[3];
+    start(&t[0], &a[0], lock_acquire(&acq[0], &lock), "holder");
+    start(&t[1], &a[1], lock_acquire(&acq[1], &lock), "cancelled");
+    start(&t[2], &a[2], lock_acquire(&acq[2], &lock), "next");
+    run_one_pass();
+    lock_release(&lock); /* wakes "cancelled" */
+    task_cancel(&t[1]);  /* before it ran */
+    run_one_pass();
+    run_one_pass();
+    cr_assert_eq(a[1].error, ECANCELED);
+    cr_assert_str_eq(said, "holder next", "the lock was lost with the cancel");
+}
+
+Test(api, a_full_queue_makes_put_wait_and_an_empty_one_get)
+{
+    Queue q;
+    queue_init(&q, loop, 1);
+    void *item = NULL;
+    cr_assert_eq(queue_get_nowait(&q, &item), EAGAIN);
+    cr_assert_eq(queue_put_nowait(&q, "one"), 0);
+    cr_assert(queue_full(&q));
+    cr_assert_eq(queue_put_nowait(&q, "two"), EAGAIN);
+    QueueOp put, get;
+    Awaiting a[2];
+    Task t[2];
+    start(&t[0], &a[0], queue_put(&put, &q, "two"), "put");
+    run_one_pass();
+    cr_assert_str_eq(said, "", "put did not wait for room");
+    start(&t[1], &a[1], queue_get(&get, &q), "get");
+    run_until_said("get put");
+    cr_assert_str_eq(a[1].got, "one");
+    cr_assert_eq(queue_get_nowait(&q, &item), 0);
+    cr_assert_str_eq(item, "two");
+    cr_assert_eq(queue_task_done(&q), 0);
+    cr_assert_eq(queue_task_done(&q), 0);
+    cr_redirect_stderr(); /* the error is expected: asserted, not shown */
+    cr_assert_eq(queue_task_done(&q), -1, "task_done once too often");
+    queue_free(&q);
+}
+
+Test(api, a_getter_cancelled_after_its_wake_up_passes_the_item_on)
+{
+    Queue q;
+    queue_init(&q, loop, 0);
+    QueueOp get[2];
+    Awaiting a[2];
+    Task t[2];
+    start(&t[0], &a[0], queue_get(&get[0], &q), "cancelled");
+    start(&t[1], &a[1], queue_get(&get[1], &q), "next");
+    run_one_pass();
+    queue_put_nowait(&q, "item"); /* wakes "cancelled" */
+    task_cancel(&t[0]);           /* before it ran */
+    run_one_pass();
+    run_one_pass();
+    cr_assert_eq(a[0].error, ECANCELED);
+    cr_assert_str_eq(said, "next", "the item waits for a getter that left");
+    cr_assert_str_eq(a[1].got, "item");
+    queue_free(&q);
+}
+
+Test(api, join_waits_for_a_task_done_per_item)
+{
+    Queue q;
+    queue_init(&q, loop, 0);
+    EventWait join;
+    Awaiting a;
+    Task t;
+    queue_put_nowait(&q, "x");
+    start(&t, &a, queue_join(&join, &q), "joined");
+    run_one_pass();
+    void *item;
+    queue_get_nowait(&q, &item);
+    run_one_pass();
+    cr_assert_str_eq(said, "", "join returned before task_done");
+    queue_task_done(&q);
+    run_until_said("joined");
+    queue_free(&q);
+}

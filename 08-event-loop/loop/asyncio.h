@@ -6,10 +6,13 @@
 #ifndef LOOP_ASYNCIO_H
 #define LOOP_ASYNCIO_H
 
+#include "event.h"
 #include "exception.h"
 #include "future.h"
 #include "gather.h"
+#include "lock.h"
 #include "loop.h"
+#include "queue.h"
 #include "selector.h"
 #include "shield.h"
 #include "signals.h"
