@@ -509,3 +509,133 @@ Test(api, join_waits_for_a_task_done_per_item)
     run_until_said("joined");
     queue_free(&q);
 }
+
+/* --- 7. TaskGroup -------------------------------------------------------- */
+
+/* A group's task: fails with `error` at once (0: returns), or after
+ * asleep(seconds), and with `error_on_cancel` if it is cancelled. */
+typedef struct {
+    Gen gen;
+    double seconds;
+    int error, error_on_cancel;
+    Sleep sleep;
+    void *ignored;
+    int raised;
+} Member;
+
+static GenStatus member_step(Gen *g)
+{
+    Member *m = (Member *)g;
+    GEN_BEGIN(g);
+    asleep(&m->sleep, loop, m->seconds);
+    TRY_AWAIT(g, &m->sleep.gen, m->ignored, m->raised);
+    if (m->raised == ECANCELED && m->error_on_cancel)
+        RAISE(g, m->error_on_cancel);
+    if (m->raised)
+        RAISE(g, m->raised);
+    if (m->error)
+        RAISE(g, m->error);
+    GEN_END(g);
+}
+
+/* The parent: a group of the members, a body that awaits nothing, and
+ * the group's end; what the end raised is kept in `raised`. */
+typedef struct {
+    Gen gen;
+    Task *self;
+    TaskGroup tg;
+    Member *members;
+    GroupTask *tasks;
+    int n;
+    void *ignored;
+    int raised;
+} Parent;
+
+static GenStatus parent_step(Gen *g)
+{
+    Parent *p = (Parent *)g;
+    GEN_BEGIN(g);
+    task_group_init(&p->tg, loop, p->self);
+    for (int i = 0; i < p->n; i++)
+        task_group_create_task(
+            &p->tg, &p->tasks[i],
+            gen_init(&p->members[i].gen, member_step, "member"), NULL);
+    task_group_wait(&p->tg, 0);
+    TRY_AWAIT(g, &p->tg.gen, p->ignored, p->raised);
+    GEN_END(g);
+}
+
+static Task *start_group(Task *task, Parent *p, Member *members, int n,
+                         GroupTask *tasks)
+{
+    *p = (Parent){.self = task, .members = members, .tasks = tasks, .n = n};
+    p->raised = -1;
+    return create_task(loop, task, gen_init(&p->gen, parent_step, "parent"),
+                       NULL);
+}
+
+Test(api, a_task_group_ends_when_its_last_task_does)
+{
+    Member m[2] = {{.seconds = 0}, {.seconds = 0.01}};
+    GroupTask tasks[2];
+    Parent p;
+    Task t;
+    start_group(&t, &p, m, 2, tasks);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(p.raised, 0);
+    cr_assert(future_done(&tasks[1].task.future), "it ended before a task");
+    cr_assert_eq(p.tg.nerrors, 0);
+}
+
+Test(api, a_failure_cancels_the_others_and_every_error_is_kept_in_order)
+{
+    Member m[3] = {{.seconds = 0, .error = EPIPE},
+                   {.seconds = 10, .error_on_cancel = EIO},
+                   {.seconds = 10}};
+    GroupTask tasks[3];
+    Parent p;
+    Task t;
+    start_group(&t, &p, m, 3, tasks);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(p.raised, EPIPE, "the group raised %d", p.raised);
+    cr_assert(future_cancelled(&tasks[2].task.future), "not cancelled");
+    cr_assert_eq(p.tg.nerrors, 2);
+    cr_assert_eq(p.tg.first_failed, &tasks[0]);
+    cr_assert_eq(p.tg.first_failed->next_failed, &tasks[1]);
+    cr_assert_eq(tasks[1].task.future.error, EIO);
+    cr_assert_not(loop_has_work(loop), "a sleep's timer stayed behind");
+}
+
+Test(api, a_group_cancelled_from_outside_cancels_its_tasks_and_raises_it)
+{
+    Member m[2] = {{.seconds = 10}, {.seconds = 10}};
+    GroupTask tasks[2];
+    Parent p;
+    Task t;
+    start_group(&t, &p, m, 2, tasks);
+    run_one_pass();
+    run_one_pass();
+    task_cancel(&t);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(p.raised, ECANCELED);
+    cr_assert(future_cancelled(&tasks[0].task.future));
+    cr_assert(future_cancelled(&tasks[1].task.future));
+}
+
+Test(api, a_finished_group_takes_no_new_task)
+{
+    Member m[1] = {{.seconds = 0}};
+    GroupTask tasks[2];
+    Parent p;
+    Task t;
+    start_group(&t, &p, m, 1, tasks);
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    Gen late;
+    cr_redirect_stderr(); /* the error is expected: asserted, not shown */
+    cr_assert_null(task_group_create_task(
+        &p.tg, &tasks[1], gen_init(&late, returns_at_once, "late"), NULL));
+    fflush(stderr);
+    cr_assert_stderr_eq_str(
+        "RuntimeError: TaskGroup is finished (hint: create tasks before "
+        "task_group_wait, and not after a task failed)\n");
+}

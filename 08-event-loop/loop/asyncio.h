@@ -19,6 +19,7 @@
 #include "sleep.h"
 #include "sock_ops.h"
 #include "task.h"
+#include "task_group.h"
 #include "trace.h"
 #include "wait.h"
 #include "wait_for.h"
