@@ -97,7 +97,7 @@ Test(api, a_callback_cancelled_earlier_in_its_own_pass_never_runs)
 
 Test(api, handles_keep_their_place_while_the_ring_wraps_and_grows)
 {
-    static char words[600][8];
+    static char words[600][12];
     for (int i = 0; i < 200; i++) /* moves the head to 200 of 256 */
         call_soon(loop, say, "");
     loop_run_once(loop);

@@ -68,62 +68,47 @@ int queue_task_done(Queue *q)
     return 0;
 }
 
-/* Python: put's and get's except clause: a waiter that was woken (not
- * cancelled itself) but whose task was cancelled passes the wake-up on,
- * if what it waited for is still there. */
-static void pass_turn_on(WaiterLine *line, const LineWaiter *w,
-                         bool still_there)
+/* Python: put and get share one shape: while the queue is full (put) or
+ * empty (get), wait in that line; a waiter that was woken (not cancelled
+ * itself) but whose task was cancelled passes the wake-up on, if what it
+ * waited for is still there (their except clause). */
+static bool blocked(const QueueOp *f)
 {
-    if (still_there && !future_cancelled(&w->future))
-        waiters_wake_next(line);
+    return f->putting ? queue_full(f->queue) : queue_empty(f->queue);
 }
 
-static GenStatus queue_put_step(Gen *g)
+static GenStatus queue_op_step(Gen *g)
 {
     QueueOp *f = (QueueOp *)g;
     GEN_BEGIN(g);
-    while (queue_full(f->queue)) {
-        wait_in_line(&f->line, &f->queue->putters, f->queue->loop);
+    while (blocked(f)) {
+        wait_in_line(&f->line, f->my_line, f->queue->loop);
         TRY_AWAIT(g, &f->line.gen, f->ignored, f->error);
         if (f->error) {
-            pass_turn_on(&f->queue->putters, &f->line.waiter,
-                         !queue_full(f->queue));
+            if (!blocked(f) && !future_cancelled(&f->line.waiter.future))
+                waiters_wake_next(f->my_line);
             RAISE(g, f->error);
         }
     }
-    queue_put_nowait(f->queue, f->item);
-    GEN_END(g);
-}
-
-static GenStatus queue_get_step(Gen *g)
-{
-    QueueOp *f = (QueueOp *)g;
-    GEN_BEGIN(g);
-    while (queue_empty(f->queue)) {
-        wait_in_line(&f->line, &f->queue->getters, f->queue->loop);
-        TRY_AWAIT(g, &f->line.gen, f->ignored, f->error);
-        if (f->error) {
-            pass_turn_on(&f->queue->getters, &f->line.waiter,
-                         !queue_empty(f->queue));
-            RAISE(g, f->error);
-        }
-    }
-    queue_get_nowait(f->queue, &f->item);
+    if (f->putting)
+        queue_put_nowait(f->queue, f->item);
+    else
+        queue_get_nowait(f->queue, &f->item);
     GEN_RETURN(g, f->item);
     GEN_END(g);
 }
 
 Gen *queue_put(QueueOp *frame, Queue *q, void *item)
 {
-    frame->queue = q;
-    frame->item = item;
-    return gen_init(&frame->gen, queue_put_step, "Queue.put");
+    *frame = (QueueOp){
+        .queue = q, .item = item, .putting = true, .my_line = &q->putters};
+    return gen_init(&frame->gen, queue_op_step, "Queue.put");
 }
 
 Gen *queue_get(QueueOp *frame, Queue *q)
 {
-    frame->queue = q;
-    return gen_init(&frame->gen, queue_get_step, "Queue.get");
+    *frame = (QueueOp){.queue = q, .my_line = &q->getters};
+    return gen_init(&frame->gen, queue_op_step, "Queue.get");
 }
 
 Gen *queue_join(EventWait *frame, Queue *q)

@@ -38,6 +38,8 @@ typedef struct {
     Gen gen;
     Queue *queue;
     void *item;
+    bool putting;
+    WaiterLine *my_line; /* the putters or the getters */
     WaitInLine line;
     void *ignored;
     int error;

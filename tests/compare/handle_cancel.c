@@ -3,7 +3,7 @@
  * timer cancelled by a callback of the iteration it fell due in; call_at
  * and call_later share one clock. handle_cancel.py is the same in asyncio.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 
@@ -22,12 +22,6 @@ static void t1_cancels_t2(void *arg)
     timer_cancel(loop, &t2);
 }
 
-static void stop_loop(void *arg)
-{
-    (void)arg;
-    loop_stop(loop);
-}
-
 int main(void)
 {
     loop = loop_new(NULL);
@@ -42,7 +36,7 @@ int main(void)
     call_at(loop, &t2, now, say, "t2");
     call_later(loop, &later, 0.02, say, "call_later(0.02)");
     call_at(loop, &at, now + 0.01, say, "call_at(now + 0.01)");
-    call_later(loop, &stop, 0.03, stop_loop, NULL);
+    call_later(loop, &stop, 0.03, stop_loop, loop);
     loop_run_forever(loop);
     handle_cancel(loop, a); /* it ran already: nothing happens */
     printf("done\n");

@@ -4,7 +4,7 @@
  * once every item had its task_done. queue_put_get.py is the same in
  * asyncio.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -94,14 +94,10 @@ static GenStatus main_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
-        return 1;
     static Main m;
     Task main_task;
-    create_task(loop, &main_task, gen_init(&m.gen, main_step, "main"), NULL);
-    run_until_complete(loop, &main_task.future);
+    int status =
+        run_main(&loop, &main_task, gen_init(&m.gen, main_step, "main"));
     queue_free(&queue);
-    loop_close(loop);
-    return 0;
+    return status;
 }

@@ -4,7 +4,7 @@
  * group raises once all have finished. task_group.py is the same in
  * asyncio.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 
@@ -89,14 +89,8 @@ static GenStatus main_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
-        return 1;
     static Main m;
     Task main_task;
     m.self = &main_task;
-    create_task(loop, &main_task, gen_init(&m.gen, main_step, "main"), NULL);
-    run_until_complete(loop, &main_task.future);
-    loop_close(loop);
-    return 0;
+    return run_main(&loop, &main_task, gen_init(&m.gen, main_step, "main"));
 }
