@@ -45,7 +45,7 @@ static void on_task_done(void *arg)
     if (future_cancelled(f) || f->error == 0)
         return;
     add_error(tg, member);
-    if (future_done(&tg->parent->future))
+    if (!tg->parent || future_done(&tg->parent->future))
         return; /* Python: call_exception_handler; nobody left to tell */
     if (!tg->aborting && !tg->parent_cancel_requested) {
         abort_tasks(tg);

@@ -26,7 +26,9 @@ typedef struct GroupTask {
  *          task_group_wait(&tg, body_error);
  *          AWAIT(g, &tg.gen, ignored);
  * Python finds the parent with current_task(); here the parent is named:
- * the task whose coroutine runs the body, cancelled when a task fails. */
+ * the task whose coroutine runs the body, cancelled when a task fails
+ * (NULL: a body that awaits nothing but the group's end; it stops no
+ * other await then). */
 typedef struct TaskGroup {
     Gen gen; /* task_group_wait, Python's __aexit__ */
     Loop *loop;
