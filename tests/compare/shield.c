@@ -10,9 +10,11 @@
 
 static Loop *loop;
 
+static Future release;
+
 typedef struct {
     Gen gen;
-    Sleep sleep;
+    FutureAwait await;
     void *ignored;
 } Inner;
 
@@ -21,8 +23,8 @@ static GenStatus inner_step(Gen *g)
     Inner *f = (Inner *)g;
     GEN_BEGIN(g);
     printf("inner starts\n");
-    asleep(&f->sleep, loop, 0.01);
-    AWAIT(g, &f->sleep.gen, f->ignored);
+    future_await(&f->await, &release);
+    AWAIT(g, &f->await.gen, f->ignored);
     printf("inner finishes\n");
     GEN_RETURN(g, (void *)7);
     GEN_END(g);
@@ -66,6 +68,7 @@ static GenStatus main_step(Gen *g)
 {
     Main *m = (Main *)g;
     GEN_BEGIN(g);
+    future_init(&release, loop);
     create_task(loop, &m->t, gen_init(&m->inner.gen, inner_step, "inner"),
                 NULL);
     m->waiter.task = &m->t;
@@ -80,6 +83,7 @@ static GenStatus main_step(Gen *g)
         printf("main sees the waiter cancelled\n");
     printf("inner cancelled: %s\n",
            future_cancelled(&m->t.future) ? "True" : "False");
+    future_set_result(&release, NULL);
     future_await(&m->await, &m->t.future);
     AWAIT(g, &m->await.gen, m->result);
     printf("inner result: %d\n", (int)(intptr_t)m->result);

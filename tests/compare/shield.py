@@ -2,9 +2,9 @@
 import asyncio
 
 
-async def inner():
+async def inner(release):
     print("inner starts")
-    await asyncio.sleep(0.01)
+    await release
     print("inner finishes")
     return 7
 
@@ -18,7 +18,8 @@ async def waiter(task):
 
 
 async def main():
-    t = asyncio.create_task(inner())
+    release = asyncio.get_running_loop().create_future()
+    t = asyncio.create_task(inner(release))
     w = asyncio.create_task(waiter(t))
     await asyncio.sleep(0)
     w.cancel()
@@ -27,8 +28,9 @@ async def main():
     except asyncio.CancelledError:
         print("main sees the waiter cancelled")
     print(f"inner cancelled: {t.cancelled()}")
+    release.set_result(None)
     print(f"inner result: {await t}")
-    t2 = asyncio.create_task(inner())
+    t2 = asyncio.create_task(inner(release))
     print(f"shielded result: {await asyncio.shield(t2)}")
 
 
