@@ -32,3 +32,6 @@ $(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
 # TRACE=1 on the real loop: legend, one clock, 16 columns, summary, length.
 TESTS += $(O)tests/bin/test_08_trace
 $(O)tests/bin/test_08_trace: tests/test_08_trace.c $(LOOP_08)
+# What asyncio users reach for next: handles, names, shield, wait, Event ...
+TESTS += $(O)tests/bin/test_08_asyncio_api
+$(O)tests/bin/test_08_asyncio_api: tests/test_08_asyncio_api.c $(LOOP_08)

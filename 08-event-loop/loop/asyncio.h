@@ -6,16 +6,22 @@
 #ifndef LOOP_ASYNCIO_H
 #define LOOP_ASYNCIO_H
 
+#include "event.h"
 #include "exception.h"
 #include "future.h"
 #include "gather.h"
+#include "lock.h"
 #include "loop.h"
+#include "queue.h"
 #include "selector.h"
+#include "shield.h"
 #include "signals.h"
 #include "sleep.h"
 #include "sock_ops.h"
 #include "task.h"
+#include "task_group.h"
 #include "trace.h"
+#include "wait.h"
 #include "wait_for.h"
 
 #endif

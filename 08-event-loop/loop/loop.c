@@ -41,13 +41,22 @@
 void call_later(Loop *loop, TimerHandle *timer, double delay, Callback fn,
                 void *arg)
 {
-    *timer = (TimerHandle){.when = monotonic_now() + (delay > 0 ? delay : 0),
-                           .handle = {fn, arg}};
+    call_at(loop, timer, monotonic_now() + (delay > 0 ? delay : 0), fn, arg);
+}
+
+void call_at(Loop *loop, TimerHandle *timer, double when, Callback fn,
+             void *arg)
+{
+    *timer = (TimerHandle){.when = when, .handle = {fn, arg}};
     timer_heap_push(&loop->timers, timer);
 }
 
 void timer_cancel(Loop *loop, TimerHandle *timer)
 {
+    if (timer->heap_index == TIMER_DUE) {
+        handle_cancel(loop, timer->due);
+        timer->heap_index = -1;
+    }
     timer_heap_remove(&loop->timers, timer);
 }
 
@@ -185,7 +194,8 @@ static void run_due_timers(Loop *loop)
     while ((t = timer_heap_top(&loop->timers)) && t->when <= loop->now) {
         timer_heap_remove(&loop->timers, t); /* off the heap: it may be set
                                                 again */
-        call_soon(loop, t->handle.fn, t->handle.arg);
+        t->due = call_soon(loop, t->handle.fn, t->handle.arg);
+        t->heap_index = TIMER_DUE;
     }
 }
 

@@ -90,17 +90,30 @@ void loop_call_at_close(Loop *loop, Callback fn, void *arg);
 /* Python: loop.time(): monotonic seconds, read once per iteration. */
 double loop_time(const Loop *loop);
 
-/* Python: loop.call_soon(fn, arg): runs on the next pass over the ready
- * queue, after every callback already there (FIFO). Cannot fail. */
-static inline void call_soon(Loop *loop, Callback fn, void *arg)
+/* Python: h = loop.call_soon(fn, arg): runs on the next pass over the
+ * ready queue, after every callback already there (FIFO). Cannot fail.
+ * The handle is a number, not memory: a caller that will never cancel
+ * ignores it, and the common path allocates nothing. */
+static inline SoonHandle call_soon(Loop *loop, Callback fn, void *arg)
 {
-    ready_queue_push(&loop->ready, fn, arg);
+    return ready_queue_push(&loop->ready, fn, arg);
+}
+
+/* Python: h.cancel(): a callback cancelled before its turn never runs.
+ * false if it already ran. O(1). */
+static inline bool handle_cancel(Loop *loop, SoonHandle h)
+{
+    return ready_queue_cancel(&loop->ready, h);
 }
 
 /* Python: loop.call_later(delay, fn, arg) with the handle in `timer`. */
 void call_later(Loop *loop, TimerHandle *timer, double delay, Callback fn,
                 void *arg);
-/* Python: TimerHandle.cancel(). Harmless if it already fired. */
+/* Python: loop.call_at(when, fn, arg): when is on loop_time()'s clock. */
+void call_at(Loop *loop, TimerHandle *timer, double when, Callback fn,
+             void *arg);
+/* Python: TimerHandle.cancel(). A timer cancelled after it fell due but
+ * before its callback's turn never runs either; harmless once it ran. */
 void timer_cancel(Loop *loop, TimerHandle *timer);
 
 /* Python: loop.add_reader(fd, fn, arg) / remove_reader(fd); writers alike.

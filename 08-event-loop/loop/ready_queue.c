@@ -1,6 +1,7 @@
 /*
  * ready_queue.c - a FIFO of Handles in a ring buffer: push at the tail,
- * pop at the head, both O(1); the ring doubles when it is full.
+ * pop at the head, both O(1); the ring doubles when it is full. Cancelling
+ * a queued handle is O(1) too: its number says where it sits.
  */
 #include "ready_queue.h"
 #include "memory.h"
@@ -19,12 +20,31 @@ static void grow(ReadyQueue *q)
                (q->head + q->count - old_cap) * sizeof *q->ring);
 }
 
-void ready_queue_push(ReadyQueue *q, Callback fn, void *arg)
+SoonHandle ready_queue_push(ReadyQueue *q, Callback fn, void *arg)
 {
     if (q->count == q->cap)
         grow(q);
     q->ring[(q->head + q->count) & (q->cap - 1)] = (Handle){fn, arg};
     q->count++;
+    return (SoonHandle){q->popped + q->count - 1};
+}
+
+/* What a cancelled handle runs when its turn comes (Python: _run skips a
+ * handle whose _cancelled is set): the ring keeps its order untouched. */
+static void cancelled(void *arg)
+{
+    (void)arg;
+}
+
+bool ready_queue_cancel(ReadyQueue *q, SoonHandle h)
+{
+    if (h.seq < q->popped || h.seq - q->popped >= q->count)
+        return false; /* it ran already, or never was */
+    Handle *waiting = &q->ring[(q->head + (h.seq - q->popped)) & (q->cap - 1)];
+    if (waiting->fn == cancelled)
+        return false;
+    *waiting = (Handle){cancelled, NULL};
+    return true;
 }
 
 Handle ready_queue_pop(ReadyQueue *q)
@@ -32,6 +52,7 @@ Handle ready_queue_pop(ReadyQueue *q)
     Handle h = q->ring[q->head];
     q->head = (q->head + 1) & (q->cap - 1);
     q->count--;
+    q->popped++;
     return h;
 }
 

@@ -6,12 +6,18 @@
 #include "task.h"
 #include "exception.h"
 
+#include <stdio.h>
+
 static void task_step(void *arg);
 
 static bool cancel_task(Future *f)
 {
     return task_cancel((Task *)f);
 }
+
+/* Python: tasks._task_name_counter. Per thread, as the exception in
+ * flight is: each thread runs its own loop. */
+static _Thread_local unsigned unnamed_tasks;
 
 Task *create_task(Loop *loop, Task *task, Gen *coro, const char *name)
 {
@@ -20,6 +26,7 @@ Task *create_task(Loop *loop, Task *task, Gen *coro, const char *name)
     task->coro = coro;
     task->waiting_on = NULL;
     task->must_cancel = false;
+    task->number = name ? 0 : ++unnamed_tasks;
     task->name = name;
     loop_notify(loop, LOOP_TASK_CREATED, task);
     call_soon(loop, task_step, task); /* runs on the next iteration */
@@ -102,4 +109,17 @@ bool task_cancel(Task *task)
         return true;
     task->must_cancel = true;
     return true;
+}
+
+const char *task_get_name(const Task *task, TaskName *buf)
+{
+    if (task->name)
+        return task->name;
+    snprintf(buf->text, sizeof buf->text, "Task-%u", task->number);
+    return buf->text;
+}
+
+void task_set_name(Task *task, const char *name)
+{
+    task->name = name;
 }
