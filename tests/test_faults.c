@@ -181,6 +181,11 @@ static int wait_exit(int signo, char *err, size_t size)
     return server_stop_by(&server, 0);
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int count_in(const char *text, const char *what)
 {
     int n = 0;
@@ -437,6 +442,90 @@ Test(faults, both_servers_refuse_or_stop_cleanly_when_malloc_fails,
     served_or_closed_when_malloc_fails(DEMO);
     served_or_closed_when_malloc_fails(ECHO);
 }
+
+/* The distinct lines of a program's output, numbers masked, sorted: a
+ * polling line more or less (a tick boundary) is the same output. */
+static char *distinct_lines(const char *text)
+{
+    char *masked = mask_numbers(text);
+    size_t n = 0, size = strlen(masked) + 2;
+    char **lines = malloc(size * sizeof *lines);
+    for (char *line = strtok(masked, "\n"); line; line = strtok(NULL, "\n"))
+        lines[n++] = line;
+    qsort(lines, n, sizeof *lines, compare_strings);
+    char *out = calloc(size, 1);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+            strcat(strcat(out, lines[i]), "\n");
+    free(lines);
+    free(masked);
+    return out;
+}
+
+static Run run_with_fault(const char *program, const char *fault)
+{
+    char preload[4096], fault_env[256];
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", injector());
+    snprintf(fault_env, sizeof fault_env, "FAULT=%s", fault);
+    const char *env[] = {preload, fault_env, "RUNS=3", NULL};
+    const char *argv[] = {bin(program), NULL};
+    return run_program(argv, env, 60);
+}
+
+/* Interrupted waits and reads, half of them, seeded: the stage program
+ * prints what it prints without them, and exits 0. A talk's client reads
+ * once (Python's recv(1024)), so short reads are not among them. */
+static void stage_survives_interrupts(const char *program)
+{
+    if (access(bin(program), X_OK) != 0)
+        cr_skip_test("%s is not built yet", program);
+    Run plain = run_with_fault(program, "");
+    cr_assert_eq(plain.status, 0, "%s: %s", program, plain.err);
+    char *expected = distinct_lines(plain.out);
+    const char *faults[] = {"recv:EINTR:%0.5/1", "poll:EINTR:%0.5/2",
+                            "epoll_wait:EINTR:%0.5/3"};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        Run run = run_with_fault(program, faults[i]);
+        char *lines = distinct_lines(run.out);
+        cr_assert(run.status == 0 && strcmp(lines, expected) == 0,
+                  "FAULT=%s %s: exit status %d; printed (numbers masked, "
+                  "distinct lines):\n%s\ninstead of:\n%s\nstderr:\n%s",
+                  faults[i], program, run.status, lines, expected, run.err);
+        free(lines);
+        run_free(&run);
+    }
+    free(expected);
+    run_free(&plain);
+}
+
+/* malloc failing from the first call: the program needs none (exit 0), or
+ * stops with one line and exit 1; it never crashes. */
+static void stage_without_memory(const char *program)
+{
+    Run run = run_with_fault(program, "malloc:ENOMEM:1+");
+    bool one_line = count_in(run.err, "\n") == 1;
+    cr_assert(run.status == 0 || (run.status == 1 && one_line),
+              "FAULT=malloc:ENOMEM:1+ %s: exit status %d, stderr:\n%s", program,
+              run.status, run.err);
+    run_free(&run);
+}
+
+#define STAGE_TEST(name, program)                                              \
+    Test(faults, name, .init = start_demo_server, .fini = stop_demo_server,    \
+         .timeout = 120 * BUILD_SLOWDOWN)                                      \
+    {                                                                          \
+        stage_survives_interrupts(program);                                    \
+        stage_without_memory(program);                                         \
+    }
+STAGE_TEST(stage_01_processes, "01-processes/processes")
+STAGE_TEST(stage_02_threads, "02-threads/threads")
+STAGE_TEST(stage_03_blocking_io, "03-blocking-io/blocking_io")
+STAGE_TEST(stage_04_select, "04-select/select")
+STAGE_TEST(stage_05_generators, "05-generators/generators")
+STAGE_TEST(stage_06_executor, "06-executor/executor")
+STAGE_TEST(stage_07_futures, "07-futures/futures")
+STAGE_TEST(stage_08_talk_loop, "08-event-loop/talk_loop")
+STAGE_TEST(stage_08_event_loop, "08-event-loop/event_loop")
 
 Test(faults, stage_01_says_when_fork_fails, .timeout = 60 * BUILD_SLOWDOWN)
 {
