@@ -140,15 +140,23 @@ static void close_idle(void *arg)
     task_cancel(&c->task);
 }
 
+static Connection *connection_of(Echo *e)
+{
+    return (Connection *)((char *)e - offsetof(Connection, echo));
+}
+
 /* Python: await asyncio.wait_for(loop.sock_recv(conn, 65536), timeout),
  * as a timer around the read rather than a task per read. */
-static void watch_idle(Echo *e, bool reading)
+static void start_idle_timer(Echo *e)
 {
-    Connection *c = (Connection *)((char *)e - offsetof(Connection, echo));
-    if (reading && c->server->idle_timeout > 0)
+    Connection *c = connection_of(e);
+    if (c->server->idle_timeout > 0)
         call_later(e->loop, &c->idle, c->server->idle_timeout, close_idle, c);
-    else if (!reading)
-        timer_cancel(e->loop, &c->idle);
+}
+
+static void stop_idle_timer(Echo *e)
+{
+    timer_cancel(e->loop, &connection_of(e)->idle);
 }
 
 static GenStatus echo_step(Gen *g)
@@ -158,9 +166,9 @@ static GenStatus echo_step(Gen *g)
     for (;;) {
         sock_recv(&e->io.recv, e->loop, e->fd, shared_buffer,
                   sizeof shared_buffer);
-        watch_idle(e, true);
+        start_idle_timer(e);
         TRY_AWAIT(g, &e->io.recv.gen, e->ignored, e->error);
-        watch_idle(e, false);
+        stop_idle_timer(e);
         if (e->error || e->io.recv.received == 0)
             break; /* reset, or the peer is done: half-close included */
         sock_sendall(&e->io.send, e->loop, e->fd, shared_buffer,
