@@ -272,14 +272,7 @@ static GenStatus serve_step(Gen *g)
                 start_connection(s, s->accept.accepted);
             continue;
         }
-        if (client_gone(s->error)) {
-            say_once(&s->said_accept_error,
-                     "echo_server: accept: %s: a client failed before it was "
-                     "accepted; serving on (said once)\n",
-                     strerror(s->error));
-            continue;
-        }
-        if (!out_of_fds(s->error)) {
+        if (!client_gone(s->error) && !out_of_fds(s->error)) {
             fprintf(stderr,
                     "echo_server: accept: %s (hint: the listening socket "
                     "is broken; restart the server)\n",
@@ -287,8 +280,17 @@ static GenStatus serve_step(Gen *g)
             s->failed = true;
             break;
         }
-        say_out_of_fds(s);
-        asleep(&s->pause, s->loop, ACCEPT_PAUSE);
+        if (client_gone(s->error))
+            say_once(&s->said_accept_error,
+                     "echo_server: accept: %s: a client failed before it was "
+                     "accepted; serving on (said once)\n",
+                     strerror(s->error));
+        else
+            say_out_of_fds(s);
+        /* Out of fds: wait for some to close. A client gone: yield once
+         * (asleep(0)), so that a storm of such errors cannot keep the
+         * connections, or a stop signal, from their turn. */
+        asleep(&s->pause, s->loop, client_gone(s->error) ? 0 : ACCEPT_PAUSE);
         TRY_AWAIT(g, &s->pause.gen, s->ignored, s->error);
         if (s->error == ECANCELED)
             break;

@@ -294,6 +294,31 @@ Test(faults, echo_server_says_once_it_is_out_of_descriptors,
     accept_errors_survived(ECHO, OUT_OF_RESOURCES);
 }
 
+/* The same error on every accept from the second on: a storm. The server
+ * keeps serving the client it has, and SIGTERM still stops it. */
+static void accept_storm_survived(const char *program)
+{
+    const char *fault = "accept:ENETUNREACH:2+";
+    start(program, fault, "TIME_SCALE=0.05", NULL);
+    int first = tcp_connect(server.port);
+    cr_assert(first != -1 && echoes(first, 100, 10), "the first client");
+    int second = tcp_connect(server.port); /* never accepted: the storm */
+    cr_assert(echoes(first, 3000, 10),
+              "%s: the first client is starved by "
+              "the storm",
+              program);
+    close(second);
+    close(first);
+    expect_clean_stop_saying(strerror(ENETUNREACH), fault);
+}
+
+Test(faults, a_storm_of_accept_errors_starves_no_one, .fini = stop_server,
+     .timeout = 60 * BUILD_SLOWDOWN)
+{
+    accept_storm_survived(DEMO);
+    accept_storm_survived(ECHO);
+}
+
 /* EBADF, EINVAL: the listening socket itself is broken. Exit 0 here would
  * tell a supervisor that all went well. */
 Test(faults, a_broken_listener_stops_both_servers_with_an_error,
