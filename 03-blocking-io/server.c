@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +58,7 @@ static Connection *connections; /* guarded by lock */
 static int open_count;          /* guarded by lock */
 static int stop_pipe[2] = {-1, -1};
 static double delay; /* DELAY * TIME_SCALE */
+static bool said_out_of_fds, said_out_of_threads, said_client_gone; /* main's */
 
 static const char USAGE[] =
     "usage: server [--help | --probe]\n"
@@ -111,16 +111,14 @@ static bool wait_for_client(int listener)
     return fds[0].revents != 0;
 }
 
-/* Sleeps up to seconds; true if the stop latch was set meanwhile. */
+/* Sleeps up to seconds (rounded up to a millisecond); true if the stop
+ * latch was set meanwhile. poll(), not select(): the pipe's descriptor can
+ * be past FD_SETSIZE when a parent leaves a thousand of its own open. */
 static bool stop_within(double seconds)
 {
-    fd_set stop;
-    FD_ZERO(&stop);
-    FD_SET(stop_pipe[0], &stop); /* a low fd, opened first: fits an fd_set */
-    struct timespec timeout = {
-        .tv_sec = (time_t)seconds,
-        .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
-    return pselect(stop_pipe[0] + 1, &stop, NULL, NULL, &timeout, NULL) > 0;
+    struct pollfd stop = {stop_pipe[0], POLLIN, 0};
+    double ms = seconds * 1000;
+    return poll(&stop, 1, (int)ms + ((double)(int)ms < ms)) > 0;
 }
 
 /* Python: time.sleep(seconds), but a stop cuts it short (returns true).
@@ -207,11 +205,12 @@ static Connection *remember(int fd)
     return c;
 }
 
-/* Detached, small-stack threads: nobody joins them one by one; main counts
- * them out instead (open_count). A new thread inherits its creator's signal
- * mask: create it with SIGINT and SIGTERM blocked, so they always go to
- * main, and no recv() or send() in a connection thread sees EINTR. */
-static bool start_thread(Connection *c)
+/* 0, or pthread_create's error (EAGAIN). Detached, small-stack threads: nobody
+ * joins them one by one; main counts them out instead (open_count). A new
+ * thread inherits its creator's signal mask: create it with SIGINT and SIGTERM
+ * blocked, so they always go to main, and no recv() or send() in a connection
+ * thread sees EINTR. */
+static int start_thread(Connection *c)
 {
     sigset_t stop_signals, old_mask;
     sigemptyset(&stop_signals);
@@ -232,7 +231,18 @@ static bool start_thread(Connection *c)
     int failed = pthread_create(&thread, &attr, connection_thread, c);
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-    return !failed;
+    return failed;
+}
+
+/* A line on stderr the first time only: a storm of the same trouble
+ * must not flood the log. */
+static void say_once(bool *said, const char *what, int error, const char *hint)
+{
+    if (*said)
+        return;
+    *said = true;
+    fprintf(stderr, "server: %s: %s; %s (said once)\n", what, strerror(error),
+            hint);
 }
 
 static void serve(int fd)
@@ -241,12 +251,16 @@ static void serve(int fd)
      * sockets inherit that: this thread wants plain blocking IO. */
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     Connection *c = remember(fd);
-    if (c && start_thread(c))
+    int failed = c ? start_thread(c) : ENOMEM;
+    if (!failed)
         return;
     if (c)
         forget(c); /* closes fd */
     else
         close(fd);
+    say_once(&said_out_of_threads, c ? "cannot start a thread" : "malloc",
+             failed,
+             "closed that client, still serving the others (hint: ulimit -u)");
     sleep_unless_stopped(BACKOFF); /* out of memory or threads */
 }
 
@@ -297,17 +311,47 @@ static bool out_of_resources(int error)
            error == ENOMEM;
 }
 
+/* accept(2): Linux hands a new connection's pending network error to
+ * accept, which the man page says to retry like EAGAIN. The client that
+ * failed is gone; the next one is not. */
+static bool client_gone(int error)
+{
+    switch (error) {
+    case ENETDOWN:
+    case EPROTO:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+#ifdef ENONET /* Linux's */
+    case ENONET:
+#endif
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+    case ECONNABORTED:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void accept_until_stopped(int listener)
 {
     while (!wait_for_client(listener)) {
         int fd = accept(listener, NULL, NULL);
-        if (fd != -1)
+        int error = errno;
+        if (fd != -1) {
             serve(fd);
-        else if (out_of_resources(errno))
+        } else if (out_of_resources(error)) {
+            say_once(&said_out_of_fds, "accept", error,
+                     "still serving the clients it has, accepting again "
+                     "when some leave (hint: ulimit -n)");
             sleep_unless_stopped(BACKOFF); /* don't spin: wait for a free fd */
-        else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-                 errno != ECONNABORTED && errno != EPROTO)
-            die("accept", NULL);
+        } else if (client_gone(error)) {
+            say_once(&said_client_gone, "accept", error,
+                     "a client failed before it was accepted; serving on");
+        } else if (error != EAGAIN && error != EWOULDBLOCK && error != EINTR) {
+            die("accept", "the listening socket is broken; restart the server");
+        }
     }
 }
 

@@ -20,6 +20,7 @@
  * is how 10,000 connections fit in a few MB.
  *
  *   echo_server [--port N]   (else PORT, default 8080; 0: any free port)
+ *               [--idle-timeout S] [--max-connections N]   (USAGE below)
  *   ASYNCIO_SELECTOR=poll, ASYNCIO_REGISTRATION=per-wait: see loop/loop.h
  *
  * SIGINT or SIGTERM: close every connection, exit 0.
@@ -33,7 +34,9 @@
 #include "loop/trace.h"
 #include "talk.h"
 
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,14 @@ enum { SHARED_BUFFER_SIZE = 64 * 1024 };
 static const double ACCEPT_PAUSE = 0.1; /* seconds, when out of fds */
 
 static char shared_buffer[SHARED_BUFFER_SIZE];
+
+static const char USAGE[] =
+    "usage: echo_server [--port N] [--idle-timeout S] [--max-connections N]\n"
+    "  --port N             listen on 127.0.0.1:N (0..65535; without it,\n"
+    "                       PORT or 8080; 0: any free port)\n"
+    "  --idle-timeout S     close a connection that sent nothing for S\n"
+    "                       seconds (default: never)\n"
+    "  --max-connections N  refuse connections beyond N (default: no cap)\n";
 
 typedef struct Server Server;
 
@@ -62,6 +73,7 @@ typedef struct {
 typedef struct Connection {
     Task task;
     Echo echo;
+    TimerHandle idle; /* --idle-timeout: cancels the task */
     Server *server;
     struct Connection *prev, *next;
 } Connection;
@@ -77,9 +89,75 @@ struct Server {
     int error;
     Connection *connections; /* to close them all when stopping */
     long nconnections;
-    bool stopping, said_out_of_fds;
+    double idle_timeout;   /* seconds; 0: none */
+    long max_connections;  /* 0: no cap */
+    bool stopping, failed; /* failed: accept did, exit 1 */
+    bool said_out_of_fds, said_accept_error, said_full, said_out_of_memory;
     Future all_closed;
 };
+
+/* accept(2): Linux hands a new connection's pending network error to
+ * accept, which the man page says to retry like EAGAIN. The client that
+ * failed is gone; the next one is not. */
+static bool client_gone(int error)
+{
+    switch (error) {
+    case ENETDOWN:
+    case EPROTO:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+#ifdef ENONET /* Linux's */
+    case ENONET:
+#endif
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+    case ECONNABORTED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A line on stderr the first time only: a server under a storm of the
+ * same trouble must not flood its log. */
+static void say_once(bool *said, const char *fmt, ...)
+{
+    if (*said)
+        return;
+    *said = true;
+    va_list args;
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+}
+
+/* --idle-timeout: the read has waited long enough, so the connection's
+ * task is cancelled, as asyncio.wait_for cancels the read it wraps. */
+static void close_idle(void *arg)
+{
+    Connection *c = arg;
+    task_cancel(&c->task);
+}
+
+static Connection *connection_of(Echo *e)
+{
+    return (Connection *)((char *)e - offsetof(Connection, echo));
+}
+
+/* Python: await asyncio.wait_for(loop.sock_recv(conn, 65536), timeout),
+ * as a timer around the read rather than a task per read. */
+static void start_idle_timer(Echo *e)
+{
+    Connection *c = connection_of(e);
+    if (c->server->idle_timeout > 0)
+        call_later(e->loop, &c->idle, c->server->idle_timeout, close_idle, c);
+}
+
+static void stop_idle_timer(Echo *e)
+{
+    timer_cancel(e->loop, &connection_of(e)->idle);
+}
 
 static GenStatus echo_step(Gen *g)
 {
@@ -88,7 +166,9 @@ static GenStatus echo_step(Gen *g)
     for (;;) {
         sock_recv(&e->io.recv, e->loop, e->fd, shared_buffer,
                   sizeof shared_buffer);
+        start_idle_timer(e);
         TRY_AWAIT(g, &e->io.recv.gen, e->ignored, e->error);
+        stop_idle_timer(e);
         if (e->error || e->io.recv.received == 0)
             break; /* reset, or the peer is done: half-close included */
         sock_sendall(&e->io.send, e->loop, e->fd, shared_buffer,
@@ -106,6 +186,7 @@ static void connection_done(void *arg)
 {
     Connection *c = arg;
     Server *s = c->server;
+    timer_cancel(s->loop, &c->idle);
     if (c->echo.fd != -1) /* cancelled before its first step */
         loop_close_fd(s->loop, c->echo.fd);
     if (c->prev)
@@ -125,10 +206,14 @@ static void start_connection(Server *s, int fd)
 {
     Connection *c = malloc(sizeof *c);
     if (!c) {
+        say_once(&s->said_out_of_memory,
+                 "echo_server: out of memory: refusing new connections "
+                 "while it lasts, serving the others (said once)\n");
         loop_close_fd(s->loop, fd); /* no memory: refuse this one */
         return;
     }
     c->server = s;
+    c->idle.heap_index = -1; /* not armed */
     c->echo.loop = s->loop;
     c->echo.fd = fd;
     c->prev = NULL;
@@ -152,14 +237,25 @@ static bool out_of_fds(int error)
  * the others, say so once, and try again every ACCEPT_PAUSE seconds. */
 static void say_out_of_fds(Server *s)
 {
-    if (s->said_out_of_fds)
-        return;
-    s->said_out_of_fds = true;
-    fprintf(stderr,
-            "echo_server: out of file descriptors (%s) with %ld connections: "
-            "still serving them, accepting again when some close (said "
-            "once; hint: ulimit -n)\n",
-            strerror(EMFILE), s->nconnections);
+    say_once(&s->said_out_of_fds,
+             "echo_server: out of file descriptors (%s) with %ld connections: "
+             "still serving them, accepting again when some close (said "
+             "once; hint: ulimit -n)\n",
+             strerror(s->error), s->nconnections);
+}
+
+/* --max-connections: a client beyond the cap is accepted and closed at
+ * once (Redis's way), rather than left waiting in the listen queue. */
+static bool refused_over_cap(Server *s, int fd)
+{
+    if (s->max_connections == 0 || s->nconnections < s->max_connections)
+        return false;
+    say_once(&s->said_full,
+             "echo_server: %ld connections, the --max-connections cap: "
+             "refusing new ones until some close (said once)\n",
+             s->nconnections);
+    loop_close_fd(s->loop, fd);
+    return true;
 }
 
 static GenStatus serve_step(Gen *g)
@@ -172,15 +268,29 @@ static GenStatus serve_step(Gen *g)
         if (s->error == ECANCELED)
             break;
         if (s->error == 0) {
-            start_connection(s, s->accept.accepted);
+            if (!refused_over_cap(s, s->accept.accepted))
+                start_connection(s, s->accept.accepted);
             continue;
         }
-        if (!out_of_fds(s->error)) {
-            fprintf(stderr, "echo_server: accept: %s\n", strerror(s->error));
+        if (!client_gone(s->error) && !out_of_fds(s->error)) {
+            fprintf(stderr,
+                    "echo_server: accept: %s (hint: the listening socket "
+                    "is broken; restart the server)\n",
+                    strerror(s->error));
+            s->failed = true;
             break;
         }
-        say_out_of_fds(s);
-        asleep(&s->pause, s->loop, ACCEPT_PAUSE);
+        if (client_gone(s->error))
+            say_once(&s->said_accept_error,
+                     "echo_server: accept: %s: a client failed before it was "
+                     "accepted; serving on (said once)\n",
+                     strerror(s->error));
+        else
+            say_out_of_fds(s);
+        /* Out of fds: wait for some to close. A client gone: yield once
+         * (asleep(0)), so that a storm of such errors cannot keep the
+         * connections, or a stop signal, from their turn. */
+        asleep(&s->pause, s->loop, client_gone(s->error) ? 0 : ACCEPT_PAUSE);
         TRY_AWAIT(g, &s->pause.gen, s->ignored, s->error);
         if (s->error == ECANCELED)
             break;
@@ -204,31 +314,59 @@ static void stop_serving(void *arg)
     task_cancel(&s->task);
 }
 
-static int port_from_args(int argc, char **argv)
+static _Noreturn void usage_error(void)
 {
-    if (argc == 1)
-        return env_port();
-    char *end = NULL;
-    long port = argc == 3 && strcmp(argv[1], "--port") == 0
-                    ? strtol(argv[2], &end, 10)
-                    : -1;
-    if (!end || *end || end == argv[2] || port < 0 || port > 65535) {
-        fprintf(stderr,
-                "usage: echo_server [--port N]  (N in 0..65535; without "
-                "--port, PORT or 8080; 0: any free port)\n");
-        exit(2);
+    fputs(USAGE, stderr);
+    exit(2);
+}
+
+/* A whole number in min..max, or the usage and exit 2. */
+static long number_arg(const char *text, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(text, &end, 10);
+    if (errno || end == text || *end || n < min || n > max)
+        usage_error();
+    return n;
+}
+
+static double seconds_arg(const char *text)
+{
+    char *end;
+    double seconds = strtod(text, &end);
+    if (end == text || *end || !(seconds > 0 && seconds < 1e9))
+        usage_error();
+    return seconds;
+}
+
+/* Flags come in pairs: --name value. */
+static int options_from_args(Server *s, int argc, char **argv)
+{
+    int port = env_port();
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 == argc)
+            usage_error();
+        if (strcmp(argv[i], "--port") == 0)
+            port = (int)number_arg(argv[i + 1], 0, 65535);
+        else if (strcmp(argv[i], "--idle-timeout") == 0)
+            s->idle_timeout = seconds_arg(argv[i + 1]);
+        else if (strcmp(argv[i], "--max-connections") == 0)
+            s->max_connections = number_arg(argv[i + 1], 1, LONG_MAX);
+        else
+            usage_error();
     }
-    return (int)port;
+    return port;
 }
 
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
     talk_init(argv);
-    int port = port_from_args(argc, argv);
+    static Server s;
+    int port = options_from_args(&s, argc, argv);
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
-    static Server s;
     s.loop = loop_new(NULL);
     if (!s.loop)
         return 1;
@@ -245,6 +383,6 @@ int main(int argc, char **argv)
                 "serve");
     int status = run_until_complete(s.loop, &s.task.future);
     loop_close(s.loop);
-    return status == 0 ? 0 : 1;
+    return status == 0 && !s.failed ? 0 : 1;
 }
 #endif

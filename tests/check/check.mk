@@ -5,7 +5,7 @@
 # tests/check/README.md explains the steps; tests/check/check.sh runs them.
 #
 #   make check                    every step
-#   make check CHECK=tsan         some steps only: asan tsan valgrind
+#   make check CHECK=tsan         some steps only: asan tsan valgrind faults
 #   make check LOAD=2             beside two busy loops (tests/with-load.sh)
 
 check: ## sanitizers (ASan+UBSan, TSan) and valgrind over every stage and test

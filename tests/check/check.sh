@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# check.sh [asan] [tsan] [valgrind] - the steps of `make check` (all three
-# when none is named). tests/check/check.mk calls it with the Makefile's
+# check.sh [asan] [tsan] [valgrind] [faults] - the steps of `make check`
+# (all four when none is named). tests/check/check.mk calls it with the Makefile's
 # lists: CHECK_BINS (every program), CHECK_TESTS (every test binary),
 # CHECK_NUMBERS (the stages), and MAKE. It builds each tool's copy of the
 # repository under build/ by running make again with O=build/TOOL/, runs the
@@ -12,7 +12,7 @@ root=$PWD
 
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
-steps=${*:-asan tsan valgrind}
+steps=${*:-asan tsan valgrind faults}
 export TIME_SCALE=0.05 # the talk 20 times faster: the 2 s delay is 0.1 s
 
 results=()
@@ -331,16 +331,40 @@ check_valgrind() {
     unset VALGRIND_LOGS
 }
 
+# --- faults injected -----------------------------------------------------------
+
+FAULTS_O=build/faults/
+
+# The plain build, with tests/faults/libfaults.so preloaded into each program
+# a test runs: ASan and valgrind bring their own malloc, and the injector
+# cannot sit under them. It wraps glibc's calls, so it runs on Linux only.
+check_faults() {
+    banner "Faults injected: both servers and the stage programs"
+    if [ "$(uname)" != Linux ]; then
+        record SKIP "faults" "the injector wraps glibc's calls: Linux only, not $(uname)"
+        return
+    fi
+    if ! run_make "$FAULTS_O" "-O2 -g" -k all "${FAULTS_O}tests/bin/test_faults"; then
+        record FAIL "faults: build"
+        return
+    fi
+    if tests/run-all.sh "${FAULTS_O}tests/bin/test_faults"; then
+        record PASS "faults: both servers and the stages under injected faults"
+    else
+        record FAIL "faults: both servers and the stages under injected faults"
+    fi
+}
+
 started=$(date +%s)
 for step in $steps; do
     case $step in
-    asan | valgrind) "check_$step" ;;
+    asan | valgrind | faults) "check_$step" ;;
     tsan)
         check_tsan
         check_tsan_servers
         ;;
     *)
-        echo "make check: no step \"$step\" (hint: CHECK='asan tsan valgrind', or leave CHECK unset for all)" >&2
+        echo "make check: no step \"$step\" (hint: CHECK='asan tsan valgrind faults', or leave CHECK unset for all)" >&2
         exit 2
         ;;
     esac
