@@ -12,14 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char *program = "asyncio-in-c";
 
+/* What the user typed: "make 04" when the Makefile ran us, else our name. */
 static const char *program_name(void)
 {
-    return program;
+    const char *invoked_as = getenv("INVOKED_AS");
+    return invoked_as && *invoked_as ? invoked_as : program;
 }
 
 void talk_init(char **argv)
@@ -40,6 +43,29 @@ _Noreturn void die(const char *what, const char *hint)
             reason ? ": " : "", reason ? reason : "", hint ? " (hint: " : "",
             hint ? hint : "", hint ? ")" : "");
     exit(1);
+}
+
+void help_if_asked(int argc, char **argv, const char *usage)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        }
+}
+
+_Noreturn void bad_argument(const char *argument, const char *why)
+{
+    fprintf(stderr, "%s: %s: %s (hint: %s --help)\n", program_name(), argument,
+            why, program);
+    exit(2);
+}
+
+void take_no_arguments(int argc, char **argv, const char *usage)
+{
+    help_if_asked(argc, argv, usage);
+    if (argc > 1)
+        bad_argument(argv[1], "this program takes no argument");
 }
 
 double monotonic_now(void)
@@ -117,6 +143,36 @@ int env_port(void)
     return (int)env_long("PORT", 8080, 0, 65535);
 }
 
+double env_slowdown(void)
+{
+    return env_double("SLOWDOWN", 1.0, 1.0, 1000.0);
+}
+
+double patience(void)
+{
+    double wait = 5 * 2.0 * time_scale();
+    return (wait > 2 ? wait : 2) * env_slowdown();
+}
+
+_Noreturn void give_up(void)
+{
+    char what[96], hint[160];
+    snprintf(what, sizeof what, "no answer from 127.0.0.1:%d within %.1f s",
+             env_port(), patience());
+    snprintf(hint, sizeof hint,
+             "is that the demo server, at TIME_SCALE=%g? start one with "
+             "`TIME_SCALE=%g make server` in another terminal",
+             time_scale(), time_scale());
+    errno = 0;
+    die(what, hint);
+}
+
+void give_up_if_late(double asked_at)
+{
+    if (monotonic_now() - asked_at > patience())
+        give_up();
+}
+
 void sleep_scaled(double seconds)
 {
     double total = seconds * time_scale();
@@ -142,5 +198,11 @@ int connect_to_server(void)
         die(what, "is the demo server running? start it in another "
                   "terminal with `make server`, or set PORT");
     }
+    /* A server that never answers must not keep a blocking recv() forever. */
+    double wait = patience();
+    struct timeval timeout = {
+        .tv_sec = (time_t)wait,
+        .tv_usec = (suseconds_t)((wait - (double)(time_t)wait) * 1e6)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     return fd;
 }

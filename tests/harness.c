@@ -99,6 +99,11 @@ static pid_t spawn(const char *const argv[], const char *const env[],
         dup2(out[1], 1);
         dup2(err[1], 2);
         close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+        /* A slower build's clients wait longer before they give up
+         * (talk.h's patience()); env may say otherwise. */
+        char factor[32];
+        snprintf(factor, sizeof factor, "%g", slowdown());
+        setenv("SLOWDOWN", factor, 1);
         for (int i = 0; env && env[i]; i++) {
             char name[128];
             size_t len = strcspn(env[i], "=");
