@@ -50,9 +50,19 @@ static const struct {
     {"48", "In [48]: Task as a Future, on In [24]'s loop", in_48},
 };
 
+static const char USAGE[] =
+    "usage: futures [--help] [CELL]\n"
+    "  Stage 07: the talk's first event loop, tasks and futures. CELL runs\n"
+    "  one notebook cell: 36 37 28 sketch 41 47 48 (default: all, in\n"
+    "  order). TRACE=1 draws the loop's timeline on stderr. It gives up\n"
+    "  when no answer comes (a wrong server).\n" CLIENT_ENVIRONMENT;
+
 int main(int argc, char **argv)
 {
     talk_init(argv);
+    help_if_asked(argc, argv, USAGE);
+    if (argc > 2)
+        bad_argument(argv[2], "one cell at a time");
     /* A server that hangs up makes send() fail with EPIPE, which we report,
      * instead of a SIGPIPE that would kill us without a word. */
     signal(SIGPIPE, SIG_IGN);
@@ -64,13 +74,9 @@ int main(int argc, char **argv)
         cells[i].run();
         found = true;
     }
-    if (!found) {
-        fprintf(stderr,
-                "%s: no cell '%s' (hint: one of 36 37 28 sketch 41 47 48, "
-                "or none for all)\n",
-                argv[0], argv[1]);
-        return 2;
-    }
+    if (!found)
+        bad_argument(argv[1], "no such cell: one of 36 37 28 sketch 41 47 "
+                              "48, or none for all");
     return 0;
 }
 #endif

@@ -27,6 +27,7 @@
 #include "event_loop.h"
 #include "talk.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,27 +199,58 @@ static void stop_serving(void *arg)
     task_cancel(&s->task);
 }
 
+static const char USAGE[] =
+    "usage: echo_server [--help] [--port N]\n"
+    "  Stage 08's real loop, demo 2: an echo server, one coroutine per\n"
+    "  connection. Ctrl-C (SIGINT) or SIGTERM stops it, exit 0.\n"
+    "  --port N      listen on 127.0.0.1:N (0: any free port); wins over PORT\n"
+    "environment:\n"
+    "  PORT=N        the port without --port (default 8080)\n"
+    "  ASYNCIO_SELECTOR=epoll|kqueue|poll  the loop's selector\n"
+    "  ASYNCIO_REGISTRATION=per-wait|persistent  how it registers sockets\n"
+    "  TRACE=1       the loop's timeline on stderr\n";
+
 static int port_from_args(int argc, char **argv)
 {
     if (argc == 1)
         return env_port();
-    char *end = NULL;
-    long port = argc == 3 && strcmp(argv[1], "--port") == 0
-                    ? strtol(argv[2], &end, 10)
-                    : -1;
-    if (!end || *end || end == argv[2] || port < 0 || port > 65535) {
-        fprintf(stderr,
-                "usage: echo_server [--port N]  (N in 0..65535; without "
-                "--port, PORT or 8080; 0: any free port)\n");
-        exit(2);
-    }
+    if (strcmp(argv[1], "--port") != 0)
+        bad_argument(argv[1], "not an option: --port N, or --help");
+    if (argc == 2)
+        bad_argument(argv[1], "needs a port number: --port N");
+    if (argc > 3)
+        bad_argument(argv[3], "one option only: --port N");
+    char *end, given[64];
+    errno = 0;
+    long port = strtol(argv[2], &end, 10);
+    snprintf(given, sizeof given, "--port %s", argv[2]);
+    if (errno || end == argv[2] || *end || port < 0 || port > 65535)
+        bad_argument(given, "a port is a whole number from 0 to 65535 (0: "
+                            "any free one)");
     return (int)port;
+}
+
+/* The bind error names the port, and its hint fits the reason. */
+static _Noreturn void cannot_listen(int port)
+{
+    char what[64];
+    snprintf(what, sizeof what, "cannot listen on 127.0.0.1:%d", port);
+    if (errno == EADDRINUSE)
+        die(what, "another server holds that port? choose another: "
+                  "--port N, or --port 0 for any free one");
+    if (errno == EACCES)
+        die(what, "ports below 1024 need privileges: choose another, "
+                  "e.g. --port 8080");
+    die(what, NULL);
 }
 
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--port") == 0)
+        unsetenv("PORT"); /* the flag wins, even over a PORT that is no port */
     talk_init(argv);
+    help_if_asked(argc, argv, USAGE);
     int port = port_from_args(argc, argv);
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
@@ -228,8 +260,7 @@ int main(int argc, char **argv)
         return 1;
     s.listener = tcp_listen(port, &port);
     if (s.listener == -1)
-        die("cannot listen on 127.0.0.1",
-            "another server on that port? choose another: --port N, or 0");
+        cannot_listen(port);
     if (loop_add_signal_handler(s.loop, SIGINT, stop_serving, &s) == -1 ||
         loop_add_signal_handler(s.loop, SIGTERM, stop_serving, &s) == -1)
         die("signal handlers", NULL);

@@ -57,9 +57,20 @@ static const struct {
      actual_event_loop, 0},
 };
 
+static const char USAGE[] =
+    "usage: talk_loop [--help] [RUN]\n"
+    "  Stage 08, the talk's part: In [54]'s loop, its bugs and their five\n"
+    "  fixes. RUN runs one: 56 fix1 fix2 fix3 fix4 fix5 shared sketch\n"
+    "  (default: all, in order). TRACE=1 draws the loop's timeline on\n"
+    "  stderr. It gives up when no answer comes (a wrong\n"
+    "  server).\n" CLIENT_ENVIRONMENT;
+
 int main(int argc, char **argv)
 {
     talk_init(argv);
+    help_if_asked(argc, argv, USAGE);
+    if (argc > 2)
+        bad_argument(argv[2], "one run at a time");
     /* A server that hangs up makes send() fail with EPIPE, which we report,
      * instead of a SIGPIPE that would kill us without a word. */
     signal(SIGPIPE, SIG_IGN);
@@ -71,13 +82,9 @@ int main(int argc, char **argv)
         runs[i].run(runs[i].bugs);
         found = true;
     }
-    if (!found) {
-        fprintf(stderr,
-                "%s: no run '%s' (hint: one of 56 fix1 fix2 fix3 fix4 fix5 "
-                "shared sketch, or none for all)\n",
-                argv[0], argv[1]);
-        return 2;
-    }
+    if (!found)
+        bad_argument(argv[1], "no such run: one of 56 fix1 fix2 fix3 fix4 "
+                              "fix5 shared sketch, or none for all");
     return 0;
 }
 #endif

@@ -191,8 +191,9 @@ Test(program, unknown_cell_is_an_error_with_a_hint)
 {
     Run run = run_cell("99", NULL);
     cr_assert_eq(run.status, 2);
-    cr_assert(strstr(run.err, "no cell '99' (hint: one of 36 37"), "%s",
-              run.err);
+    cr_assert(strstr(run.err, "futures: 99: no such cell: one of 36 37"),
+              "%s", run.err);
+    cr_assert(strstr(run.err, "(hint: futures --help)"), "%s", run.err);
     run_free(&run);
 }
 

@@ -206,8 +206,9 @@ Test(program, unknown_run_is_an_error_with_a_hint)
 {
     Run run = run_talk_loop("fix9", NULL);
     cr_assert_eq(run.status, 2);
-    cr_assert(strstr(run.err, "no run 'fix9' (hint: one of 56 fix1"), "%s",
-              run.err);
+    cr_assert(strstr(run.err, "talk_loop: fix9: no such run: one of 56 fix1"),
+              "%s", run.err);
+    cr_assert(strstr(run.err, "(hint: talk_loop --help)"), "%s", run.err);
     run_free(&run);
 }
 
