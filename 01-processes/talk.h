@@ -90,7 +90,7 @@ double env_slowdown(void);
 
 /* How long a client waits for the demo server's answer before it gives
  * up: five times the server's 2 s delay, scaled by TIME_SCALE and
- * SLOWDOWN, and never under two seconds (times SLOWDOWN). */
+ * SLOWDOWN, and never under a second (times SLOWDOWN). */
 double patience(void);
 
 /* The demo server's answer did not come within patience(): says so on one

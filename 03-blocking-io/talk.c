@@ -151,7 +151,7 @@ double env_slowdown(void)
 double patience(void)
 {
     double wait = 5 * 2.0 * time_scale();
-    return (wait > 2 ? wait : 2) * env_slowdown();
+    return (wait > 1 ? wait : 1) * env_slowdown();
 }
 
 _Noreturn void give_up(void)

@@ -404,6 +404,20 @@ int tcp_connect(int port)
     return fd;
 }
 
+int hold_port(int *port, bool listening)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof addr;
+    cr_assert(fd != -1 && bind(fd, (struct sockaddr *)&addr, size) == 0 &&
+                  (!listening || listen(fd, 64) == 0) &&
+                  getsockname(fd, (struct sockaddr *)&addr, &size) == 0,
+              "hold_port: %s", strerror(errno));
+    *port = ntohs(addr.sin_port);
+    return fd;
+}
+
 int count_fds(pid_t pid)
 {
 #ifndef __linux__
