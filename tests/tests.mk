@@ -10,6 +10,11 @@ TESTS += $(O)tests/bin/test_repo
 $(O)tests/bin/test_repo: tests/test_repo.c
 $(O)tests/bin/test_repo: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
 
+# The newcomer's path: --help, give-ups, make from a stage folder, PAUSE.
+TESTS += $(O)tests/bin/test_newcomer
+$(O)tests/bin/test_newcomer: tests/test_newcomer.c
+$(O)tests/bin/test_newcomer: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
+
 HARNESS     := tests/harness.c tests/harness.h
 TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
 
