@@ -314,7 +314,8 @@ static int listen_on(int port)
         if (errno == EADDRINUSE)
             snprintf(hint, sizeof hint,
                      "is another server on port %d? stop it, or choose "
-                     "another port: PORT=%d make server, or PORT=0 for any",
+                     "another port, e.g. PORT=%d make server, or PORT=0 for "
+                     "any free one",
                      port, port == 65535 ? 8081 : port + 1);
         else if (errno == EACCES)
             snprintf(hint, sizeof hint,

@@ -429,3 +429,70 @@ Test(pause, enter_goes_on)
     cr_assert_eq(write(t.master, "\n", 1), 1);
     cr_assert_eq(pause_ends(&t), 0);
 }
+
+/* --- the stage READMEs' "Try to break it", where no edit is needed ------ */
+
+TestSuite(readme, .timeout = 30 * BUILD_SLOWDOWN);
+
+/* Runs a stage program with PORT=port (and more env), TIME_SCALE=0.05. */
+static Run run_on_port(const char *program, const char *argument, int port)
+{
+    char port_env[32];
+    snprintf(port_env, sizeof port_env, "PORT=%d", port);
+    const char *argv[] = {bin(program), argument, NULL};
+    const char *env[] = {port_env, "TIME_SCALE=0.05", NULL};
+    return run_program(argv, env, 20);
+}
+
+/* 03, 04, 05 and 07: "run it with no server": one line, exit 1, a hint. */
+Test(readme, every_client_without_a_server_says_so_in_one_line)
+{
+    static const char *const clients[][2] = {
+        {"03-blocking-io/blocking_io", NULL},
+        {"04-select/select", NULL},
+        {"05-generators/generators", NULL},
+        {"07-futures/futures", "sketch"}};
+    int port;
+    int nothing = hold_port(&port, false);
+    for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++) {
+        Run run = run_on_port(clients[i][0], clients[i][1], port);
+        cr_expect_eq(run.status, 1, "%s: exit %d", clients[i][0], run.status);
+        cr_expect(strstr(run.err, "Connection refused (hint: is the demo "
+                                  "server running?") &&
+                      count_lines(run.err, "") == 0 &&
+                      strchr(run.err, '\n') == strrchr(run.err, '\n'),
+                  "%s said: %s", clients[i][0], run.err);
+        run_free(&run);
+    }
+    close(nothing);
+}
+
+/* 05: "the counter runs, then one line says the connection was refused". */
+Test(readme, stage_05_counts_before_it_finds_no_server)
+{
+    int port;
+    int nothing = hold_port(&port, false);
+    Run run = run_on_port("05-generators/generators", NULL, port);
+    close(nothing);
+    cr_assert_eq(run.status, 1);
+    cr_assert(strstr(run.out, "inside coroutine 6\n6\nIn [8]:\n"), "%s",
+              run.out);
+    run_free(&run);
+}
+
+/* 04: "TIME_SCALE=1.05 make server, then ./04-select/select": the answer
+ * comes at 2.1 s and the sixth look finds it. Here 20 times faster. */
+Test(readme, stage_04_shows_the_latency_of_polling)
+{
+    const char *argv[] = {bin("03-blocking-io/server"), NULL};
+    const char *env[] = {"TIME_SCALE=0.0525", NULL};
+    Server server = server_start(argv, env);
+    Run run = run_on_port("04-select/select", NULL, server.port);
+    server_stop(&server);
+    cr_assert_eq(run.status, 0, "%s", run.err);
+    char *masked = mask_times(run.out);
+    expect_trace_polling(masked, "@6 [T] socket not ready to read\n"
+                                 "response: \"Hello, world\"\n");
+    free(masked);
+    run_free(&run);
+}
