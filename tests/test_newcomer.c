@@ -104,18 +104,6 @@ Test(help, every_bad_argument_says_which_and_why_and_exits_2)
     }
 }
 
-Test(help, echo_server_port_flag_says_what_is_wrong)
-{
-    const char *argv[] = {bin("08-event-loop/echo_server"), "--port", "99999",
-                          NULL};
-    Run run = run_program(argv, NULL, 10);
-    cr_assert_eq(run.status, 2);
-    cr_assert(strstr(run.err, "echo_server: --port 99999: a port is a whole "
-                              "number from 0 to 65535"),
-              "%s", run.err);
-    run_free(&run);
-}
-
 Test(help, echo_server_port_flag_wins_over_a_bad_port_variable)
 {
     const char *argv[] = {bin("08-event-loop/echo_server"), "--port", "0",
