@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 static const char *program = "asyncio-in-c";
+static char program_dir[256]; /* argv[0]'s folder, as typed; "" if none */
 
 /* What the user typed: "make 04" when the Makefile ran us, else our name. */
 static const char *program_name(void)
@@ -29,6 +31,9 @@ void talk_init(char **argv)
 {
     const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
     program = slash ? slash + 1 : (argv[0] ? argv[0] : program);
+    if (slash)
+        snprintf(program_dir, sizeof program_dir, "%.*s",
+                 (int)(slash - argv[0]), argv[0]);
     /* One line at a time, even into a pipe: traces interleave correctly
      * with child processes and with stderr, as in a terminal. */
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -143,6 +148,21 @@ int env_port(void)
     return (int)env_long("PORT", 8080, 0, 65535);
 }
 
+/* The command that starts the demo server from where the user is: `make
+ * server` works in the top folder and in every stage's (its Makefile hands
+ * the work up); from elsewhere, make -C the program's folder. */
+static const char *make_server(void)
+{
+    static char command[300];
+    int saved = errno; /* die() is about to report it */
+    bool here = access("Makefile", F_OK) == 0 || !program_dir[0];
+    errno = saved;
+    if (here)
+        return "make server";
+    snprintf(command, sizeof command, "make -C %s server", program_dir);
+    return command;
+}
+
 double env_slowdown(void)
 {
     return env_double("SLOWDOWN", 1.0, 1.0, 1000.0);
@@ -156,13 +176,13 @@ double patience(void)
 
 _Noreturn void give_up(void)
 {
-    char what[96], hint[160];
+    char what[96], hint[480];
     snprintf(what, sizeof what, "no answer from 127.0.0.1:%d within %.1f s",
              env_port(), patience());
     snprintf(hint, sizeof hint,
              "is that the demo server, at TIME_SCALE=%g? start one with "
-             "`TIME_SCALE=%g make server` in another terminal",
-             time_scale(), time_scale());
+             "`TIME_SCALE=%g %s` in another terminal",
+             time_scale(), time_scale(), make_server());
     errno = 0;
     die(what, hint);
 }
@@ -193,10 +213,13 @@ int connect_to_server(void)
     if (fd == -1)
         die("socket", "too many open files? check ulimit -n");
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
-        char what[64];
+        char what[64], hint[400];
         snprintf(what, sizeof what, "cannot connect to 127.0.0.1:%d", port);
-        die(what, "is the demo server running? start it in another "
-                  "terminal with `make server`, or set PORT");
+        snprintf(hint, sizeof hint,
+                 "is the demo server running? start it in another terminal "
+                 "with `%s`, or set PORT",
+                 make_server());
+        die(what, hint);
     }
     /* A server that never answers must not keep a blocking recv() forever. */
     double wait = patience();

@@ -484,3 +484,26 @@ Test(readme, stage_04_shows_the_latency_of_polling)
     free(masked);
     run_free(&run);
 }
+
+/* A hint names the command that works from where the user is: `make
+ * server` next to a Makefile, make -C the program's folder elsewhere. */
+Test(readme, the_hint_works_from_another_folder)
+{
+    int port;
+    int nothing = hold_port(&port, false);
+    char port_env[32], expected[600];
+    snprintf(port_env, sizeof port_env, "PORT=%d", port);
+    const char *argv[] = {
+        "/bin/sh", "-c", "cd / && exec \"$1\"", "sh", bin("04-select/select"),
+        NULL};
+    const char *env[] = {port_env, NULL};
+    Run run = run_program(argv, env, 10);
+    close(nothing);
+    snprintf(expected, sizeof expected, "with `make -C %s/04-select server`",
+             BIN_DIR);
+    cr_assert_eq(run.status, 1);
+    cr_assert(strstr(run.err, "Connection refused") &&
+                  strstr(run.err, expected),
+              "%s", run.err);
+    run_free(&run);
+}
