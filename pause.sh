@@ -8,9 +8,11 @@
 # is queued, until nothing is left. stty and dd are POSIX: macOS's do this.
 set -u
 tty=/dev/tty
-if ! { exec 3<"$tty"; } 2>/dev/null; then
+# A failed `exec 3<` would end this shell (dash): try it in a subshell.
+if ! (exec 3<"$tty") 2>/dev/null; then
     exit 0 # no terminal (a pipe, CI): nobody to wait for
 fi
+exec 3<"$tty"
 saved=$(stty -g <&3)
 stty -icanon min 0 time 0 <&3
 while [ "$(dd bs=256 count=1 <&3 2>/dev/null | wc -c)" -gt 0 ]; do :; done

@@ -507,3 +507,21 @@ Test(readme, the_hint_works_from_another_folder)
               "%s", run.err);
     run_free(&run);
 }
+
+/* Without a terminal (CI, a pipe), PAUSE=1 has nobody to wait for: go on. */
+Test(pause, without_a_terminal_goes_on)
+{
+    pause_pid = fork();
+    cr_assert(pause_pid != -1);
+    if (pause_pid == 0) {
+        setsid(); /* no controlling terminal: /dev/tty cannot open */
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0), dup2(null, 1), dup2(null, 2);
+        execl(SOURCE_DIR "/pause.sh", "pause.sh", "stage 01 done", NULL);
+        _exit(127);
+    }
+    int raw = 0;
+    waitpid(pause_pid, &raw, 0);
+    pause_pid = 0;
+    cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "status %d", raw);
+}
