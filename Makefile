@@ -79,13 +79,14 @@ $(foreach n,$(NUMBERS),$(eval test-$(n): $$(BINS) $$(call stage_tests,$(n)) ; \
 
 # make 09, make 9-x: a stage that does not exist gets the list of those
 # that do, not make's bare "No rule to make target". A goal is taken for a
-# stage when its first word (up to a -) is a number.
+# stage when its first word (up to a -) is a number and it is no path
+# (03-blocking-io/server is a file to build).
 digits_removed = $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst \
   5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$1))))))))))
 is_number = $(if $1,$(if $(call digits_removed,$1),,yes))
 first_word = $(firstword $(subst -, ,$1))
 UNKNOWN_STAGES := $(foreach g,$(filter-out $(NUMBERS) $(STAGES),$(MAKECMDGOALS)),$(if \
-  $(call is_number,$(call first_word,$g)),$g))
+  $(findstring /,$g),,$(if $(call is_number,$(call first_word,$g)),$g)))
 $(foreach g,$(UNKNOWN_STAGES),$(eval $g: ; @echo "make $g: no such stage \
   (hint: make 01 ... make 08, or by name: $(STAGES))" >&2; exit 2))
 

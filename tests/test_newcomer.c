@@ -308,6 +308,12 @@ Test(make, an_unknown_stage_lists_the_stages)
                               "08, or by name: 01-processes 02-threads"),
               "%s", run.err);
     run_free(&run);
+    /* A program's path starts with a number too: it is still a file. */
+    run = run_make(SOURCE_DIR,
+                   (const char *[]){"-n", "03-blocking-io/server", NULL}, "1");
+    cr_assert_eq(run.status, 0, "%s", run.err);
+    cr_assert_not(strstr(run.err, "no such stage"), "%s", run.err);
+    run_free(&run);
 }
 
 Test(make, errors_name_what_the_user_typed)
