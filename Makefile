@@ -65,7 +65,7 @@ $(foreach n,$(NUMBERS),$(eval $(n): run-$(n)))
 $(foreach s,$(STAGES),$(eval $(s): run-$(firstword $(subst -, ,$(s)))))
 
 # Error messages of the programs name what the user typed (talk.h).
-run $(addprefix run-,$(NUMBERS)) run-08-talk: export INVOKED_AS ?= make $(MAKECMDGOALS)
+run server $(addprefix run-,$(NUMBERS)) run-08-talk: export INVOKED_AS ?= make $(MAKECMDGOALS)
 
 # make build-05: stage 05's programs; from 03 on, the demo server too.
 stage_bins = $(filter $(O)$1-%,$(BINS)) $(if $(filter 01 02,$1),,$(SERVER))
