@@ -490,35 +490,57 @@ static void touch(const char *dir, const char *name)
     close(fd);
 }
 
-Test(with_server, two_runs_at_once_never_stop_each_others_server)
+/* The two runs and the folder of their release files: .fini releases
+ * and stops whatever a failed assertion left running (with-server.sh then
+ * stops its own server, as it does after any command). */
+static Server runs[2];
+static char release_dir[] = "/tmp/with-server-test-XXXXXX";
+
+static void release_both_runs(void)
+{
+    touch(release_dir, "a");
+    touch(release_dir, "b");
+    for (int i = 0; i < 2; i++)
+        server_stop_by(&runs[i], 0); /* harmless if already stopped */
+    char path[256];
+    snprintf(path, sizeof path, "%s/a", release_dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/b", release_dir);
+    unlink(path);
+    rmdir(release_dir);
+}
+
+static void make_release_dir(void)
+{
+    cr_assert(mkdtemp(release_dir), "mkdtemp: %s", strerror(errno));
+}
+
+Test(with_server, two_runs_at_once_never_stop_each_others_server,
+     .init = make_release_dir, .fini = release_both_runs)
 {
     int port; /* nothing listens there: each run starts its own server */
     int nothing = hold_port(&port, false);
-    char dir[] = "/tmp/with-server-test-XXXXXX";
-    cr_assert(mkdtemp(dir));
     char release_a[256], release_b[256];
-    snprintf(release_a, sizeof release_a, "%s/a", dir);
-    snprintf(release_b, sizeof release_b, "%s/b", dir);
-    Server a = start_waiting_run(port, release_a);
-    Server b = start_waiting_run(port, release_b);
-    cr_assert_neq(a.port, b.port, "both runs got the same server");
+    snprintf(release_a, sizeof release_a, "%s/a", release_dir);
+    snprintf(release_b, sizeof release_b, "%s/b", release_dir);
+    Server *a = &runs[0], *b = &runs[1];
+    *a = start_waiting_run(port, release_a);
+    *b = start_waiting_run(port, release_b);
+    cr_assert_neq(a->port, b->port, "both runs got the same server");
 
-    touch(dir, "a"); /* A ends first, while B still runs */
-    cr_assert_eq(server_stop_by(&a, 0), 0, "run A failed");
-    cr_assert_eq(tcp_connect(a.port), -1, "run A left its server running");
+    touch(release_dir, "a"); /* A ends first, while B still runs */
+    cr_assert_eq(server_stop_by(a, 0), 0, "run A failed");
+    cr_assert_eq(tcp_connect(a->port), -1, "run A left its server running");
 
     /* B's server still answers: A took only its own away. */
-    int client = tcp_connect(b.port);
+    int client = tcp_connect(b->port);
     cr_assert(client >= 0, "run A stopped run B's server");
     char back[8];
     cr_assert_eq(send(client, "ping", 4, 0), 4);
     cr_assert_eq(read_exactly(client, back, 4, scaled(5)), 4);
     close(client);
-    touch(dir, "b");
-    cr_assert_eq(server_stop_by(&b, 0), 0, "run B failed");
-    cr_assert_eq(tcp_connect(b.port), -1, "run B left its server running");
-    unlink(release_a);
-    unlink(release_b);
-    rmdir(dir);
+    touch(release_dir, "b");
+    cr_assert_eq(server_stop_by(b, 0), 0, "run B failed");
+    cr_assert_eq(tcp_connect(b->port), -1, "run B left its server running");
     close(nothing);
 }
