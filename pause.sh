@@ -20,6 +20,6 @@ stty "$saved" <&3
 printf '\n[%s: Enter for the next stage, q then Enter to quit] ' "$1"
 read -r answer <&3 || exit 1
 case $answer in
-q | Q | quit) echo "stopped: the rest of the talk is make 0N for each N" && exit 1 ;;
+q | Q | quit) echo "stopped here (make NN runs any stage on its own)" && exit 1 ;;
 esac
 exit 0
