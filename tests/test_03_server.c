@@ -2,8 +2,11 @@
  * test_03_server.c - the demo server: it echoes the exact bytes after one
  * delay (not before), answers 100 clients at once in about one delay, keeps
  * serving when clients hang up early or send more than one buffer, refuses
- * a port in use with a hint, and stops on SIGTERM or SIGINT with exit 0.
- * And with-server.sh, which every `make NN` runs its client through.
+ * a port in use with a hint, and stops on SIGTERM or SIGINT with exit 0;
+ * it answers the probe at once with its TIME_SCALE, and nothing else. And
+ * with-server.sh, which every `make NN` runs its client through: it tells
+ * the demo server from a program that is not, and from one at another
+ * TIME_SCALE, and two runs at once never share a server they may stop.
  *
  * Each test starts its own server on a free port (PORT=0) at TIME_SCALE=0.05
  * (a 0.1 s delay) and stops it by its PID in .fini, also when it fails.
