@@ -1,8 +1,10 @@
 # asyncio, rebuilt from the ground up in C, stage by stage.
 #
 #   make run        run the whole talk, stage after stage (PAUSE=1: wait for Enter)
-#   make 04         build and run one stage (also: make 04-select)
+#   make 04         build and run one stage (also: make 04-select, or
+#                   make -C 04-select run from its folder)
 #   make test       build and run every test (installs Criterion if missing)
+#   make test-04    one stage's tests
 #   make help       every target, one line each
 #
 # Each stage folder has a stage.mk (08 has two, one per loop) that says what
@@ -29,7 +31,8 @@ BINS  :=  # every program a stage builds
 TESTS :=  # every Criterion test binary
 
 # Runs a command with the demo server listening on PORT: the one already
-# there, or one started for the occasion and stopped by its PID afterwards.
+# there at the same TIME_SCALE, or a private one started on a free port for
+# the occasion and stopped by its PID afterwards.
 SERVER      := $(O)03-blocking-io/server
 WITH_SERVER := 03-blocking-io/with-server.sh $(SERVER)
 
@@ -51,7 +54,8 @@ $(BINS):
 	$(CC) $(CPPFLAGS) $(INCLUDES) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
 
 .PHONY: all help run server clean format check bench slides \
-        $(NUMBERS) $(STAGES) $(addprefix run-,$(NUMBERS))
+        $(NUMBERS) $(STAGES) $(addprefix run-,$(NUMBERS)) \
+        $(addprefix build-,$(NUMBERS)) $(addprefix test-,$(NUMBERS))
 
 all: $(BINS) ## build every stage
 
@@ -61,18 +65,48 @@ help: ## list the targets
 	  awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 	@echo "  make NN | make NN-name      build and run one stage (01 ... 08)"
 	@echo "  make NN PY=1                the same stage's Python twins (python3)"
+	@echo "  make build-NN               build one stage's programs"
+	@echo "  make test-NN                build and run one stage's tests"
 	@echo "  make diff-NN                what stage NN changed since the previous one"
+	@echo "  make -C NN-name [run|test]  the same from a stage's folder"
+	@echo "stages: $(STAGES)"
 
 # make 04 and make 04-select both run stage 04.
 $(foreach n,$(NUMBERS),$(eval $(n): run-$(n)))
 $(foreach s,$(STAGES),$(eval $(s): run-$(firstword $(subst -, ,$(s)))))
 
-run: $(BINS) ## run every stage in order, as in the talk (PAUSE=1 waits for Enter)
+# Error messages of the programs name what the user typed (talk.h).
+run server $(addprefix run-,$(NUMBERS)) run-08-talk: export INVOKED_AS ?= make $(MAKECMDGOALS)
+
+# make build-05: stage 05's programs; from 03 on, the demo server too.
+stage_bins = $(filter $(O)$1-%,$(BINS)) $(if $(filter 01 02,$1),,$(SERVER))
+$(foreach n,$(NUMBERS),$(eval build-$(n): $$(call stage_bins,$(n))))
+
+# make test-05: stage 05's test binaries (tests/bin/test_05_*), run as
+# make test runs them all.
+stage_tests = $(filter $(O)tests/bin/test_$1_%,$(TESTS))
+$(foreach n,$(NUMBERS),$(eval test-$(n): $$(BINS) $$(call stage_tests,$(n)) ; \
+  @tests/with-load.sh $$(LOAD) tests/run-all.sh $$(call stage_tests,$(n))))
+
+# make 09, make 9-x: a stage that does not exist gets the list of those
+# that do, not make's bare "No rule to make target". A goal is taken for a
+# stage when its first word (up to a -) is a number and it is no path
+# (03-blocking-io/server is a file to build).
+digits_removed = $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst \
+  5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$1))))))))))
+is_number = $(if $1,$(if $(call digits_removed,$1),,yes))
+first_word = $(firstword $(subst -, ,$1))
+UNKNOWN_STAGES := $(foreach g,$(filter-out $(NUMBERS) $(STAGES),$(MAKECMDGOALS)),$(if \
+  $(findstring /,$g),,$(if $(call is_number,$(call first_word,$g)),$g)))
+$(foreach g,$(UNKNOWN_STAGES),$(eval $g: ; @echo "make $g: no such stage \
+  (hint: make 01 ... make 08, or by name: $(STAGES))" >&2; exit 2))
+
+run: $(BINS) ## run every stage in order, as in the talk (PAUSE=1: Enter between stages, q quits)
 	@for n in $(NUMBERS); do \
 	  printf '\n==================== stage %s ====================\n\n' "$$n"; \
 	  $(MAKE) --no-print-directory run-$$n || exit 1; \
 	  if [ -n "$(PAUSE)" ] && [ "$$n" != 08 ]; then \
-	    printf '\n[press Enter for the next stage] '; read _ </dev/tty || true; \
+	    ./pause.sh "stage $$n done" || exit 0; \
 	  fi; \
 	done
 

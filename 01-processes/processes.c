@@ -295,10 +295,18 @@ static long largest_child_kib(void)
 }
 
 #ifndef STAGE_NO_MAIN
+static const char USAGE[] =
+    "usage: processes [--help]\n"
+    "  Stage 01: the talk's slide on processes, each point an experiment\n"
+    "  with fork().\n"
+    "environment:\n"
+    "  RUNS=N  how many times each measurement repeats (default 200)\n"
+    "  WORK=N  rounds of CPU-bound work per core (default RUNS)\n";
+
 int main(int argc, char **argv)
 {
-    (void)argc;
     talk_init(argv);
+    take_no_arguments(argc, argv, USAGE);
     long count = runs();
     long cores = cores_online();
     printf("Multitasking #1: Processes (parent pid %ld, %ld cores online)\n",

@@ -415,18 +415,24 @@ static long thread_stack_kib(void)
 }
 
 #ifndef STAGE_NO_MAIN
+static const char USAGE[] =
+    "usage: threads [--help] [all | race | mutex]\n"
+    "  Stage 02: the talk's slide on threads, each point an experiment with\n"
+    "  pthreads. race or mutex runs that counter alone; all (default):\n"
+    "  everything.\n"
+    "environment:\n"
+    "  RUNS=N  how many times each measurement repeats (default 200)\n"
+    "  WORK=N  rounds of CPU-bound work per core (default RUNS)\n";
+
 int main(int argc, char **argv)
 {
     talk_init(argv);
+    help_if_asked(argc, argv, USAGE);
     const char *part = argc > 1 ? argv[1] : "all";
-    if (argc > 2 || (strcmp(part, "all") && strcmp(part, "race") &&
-                     strcmp(part, "mutex"))) {
-        fprintf(stderr,
-                "threads: unknown argument '%s' (hint: threads [all|race|"
-                "mutex]; race or mutex runs that counter alone)\n",
-                argv[1]);
-        return 2;
-    }
+    if (argc > 2)
+        bad_argument(argv[2], "one part at a time: all, race or mutex");
+    if (strcmp(part, "all") && strcmp(part, "race") && strcmp(part, "mutex"))
+        bad_argument(part, "not a part: all, race or mutex");
     if (strcmp(part, "race") == 0) {
         show_race();
         return 0;

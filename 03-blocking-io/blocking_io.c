@@ -22,6 +22,12 @@
 enum { RECV_SIZE = 1024 }; /* s.recv(1024) */
 static const char PAYLOAD[] = "Hello, world";
 
+static const char USAGE[] =
+    "usage: blocking_io [--help]\n"
+    "  Stage 03: a blocking client stuck in recv() for the demo server's\n"
+    "  2 s, then recv() on a non-blocking socket: EAGAIN. It gives up\n"
+    "  when no answer comes (a wrong server).\n" CLIENT_ENVIRONMENT;
+
 /* Python: s.sendall(data). send() may take only part of the data: loop. */
 static void send_all(int s, const char *data, size_t size)
 {
@@ -68,7 +74,8 @@ static const char *blocking_io(void)
     timer_log(&t, "connected");
     send_all(s, PAYLOAD, strlen(PAYLOAD));
     timer_log(&t, "sent payload");
-    recv_text(s, data, sizeof data); /* blocks here for 2 s */
+    if (!recv_text(s, data, sizeof data)) /* blocks here for 2 s */
+        give_up(); /* ... or until patience() runs out: a wrong server */
     timer_log(&t, "received response");
     close(s);
     return data;
@@ -114,8 +121,8 @@ static const char *non_blocking_io(void)
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
-    (void)argc;
     talk_init(argv);
+    take_no_arguments(argc, argv, USAGE);
     printf("response: \"%s\"\n", blocking_io());
     /* The talk leaves this print commented out: non_blocking_io() raises
      * BlockingIOError, so there is no response to print. */

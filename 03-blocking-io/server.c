@@ -7,6 +7,11 @@
  * talk's recv(1024)), waits 2 s (times TIME_SCALE), sends those exact bytes
  * back, and repeats until the client hangs up.
  *
+ * One message is not echoed: PROBE, as a connection's first message, gets
+ * an answer at once that names this server and its TIME_SCALE, so that
+ * `make NN` (with-server.sh) tells the demo server from whatever else
+ * holds the port, and a server running at another scale from its own.
+ *
  * It is a stage-03 program itself: blocking IO, one thread per connection.
  * A thread may sit in recv() for as long as its client likes, because the
  * kernel schedules threads (stage 02). A thousand clients cost a thousand
@@ -63,12 +68,23 @@ static bool said_out_of_fds, said_out_of_threads, said_client_gone; /* main's */
 static const char USAGE[] =
     "usage: server [--help | --probe]\n"
     "  The talk's echo server: each message comes back after 2 s.\n"
+    "  --probe       for with-server.sh: is the demo server on PORT? exit 0:\n"
+    "                yes, at our TIME_SCALE; 4: yes, at another one (printed\n"
+    "                on stdout); 1: nothing listens there; 3: something\n"
+    "                else holds the port (a wrong answer, or none within a\n"
+    "                second)\n"
+    "  --help        this text\n"
+    "environment:\n"
     "  PORT=N        listen on 127.0.0.1:N (default 8080; 0: any free port)\n"
     "  TIME_SCALE=x  multiply the delay by x (TIME_SCALE=0.05: 0.1 s)\n"
-    "  --probe       for with-server.sh: exit 0 if something accepts\n"
-    "                connections on PORT, 1 if nothing listens there,\n"
-    "                3 if it does not answer within a second\n"
-    "  Stop it with Ctrl-C (SIGINT) or SIGTERM.\n";
+    "  SLOWDOWN=x    a slower build (sanitizers): --probe waits x times "
+    "longer\n"
+    "Stop it with Ctrl-C (SIGINT) or SIGTERM.\n";
+
+/* A connection whose first message is exactly PROBE gets IDENTITY and the
+ * server's TIME_SCALE at once, then is closed. */
+static const char PROBE[] = "asyncio-in-c: which server are you?\n";
+static const char IDENTITY[] = "asyncio-in-c demo server, TIME_SCALE=";
 
 /* --- stopping ----------------------------------------------------------- */
 
@@ -150,16 +166,35 @@ static bool send_all(int fd, const char *data, size_t size)
     return true;
 }
 
-/* The whole protocol: recv, wait, send back, until the client hangs up. */
+static bool is_probe(const char *message, ssize_t size)
+{
+    return size == (ssize_t)strlen(PROBE) &&
+           memcmp(message, PROBE, strlen(PROBE)) == 0;
+}
+
+static void say_who_we_are(int fd)
+{
+    char answer[128];
+    int size =
+        snprintf(answer, sizeof answer, "%s%.17g\n", IDENTITY, time_scale());
+    send_all(fd, answer, (size_t)size);
+}
+
+/* The whole protocol: recv, wait, send back, until the client hangs up.
+ * Except a probe, the first message only (see PROBE). */
 static void echo_slowly(int fd)
 {
     char buffer[BUFFER_SIZE];
-    for (;;) {
+    for (bool first = true;; first = false) {
         ssize_t got = recv(fd, buffer, sizeof buffer, 0);
         if (got == -1 && errno == EINTR)
             continue;
         if (got <= 0)
             return; /* 0: the client closed; -1: it reset, or we stop */
+        if (first && is_probe(buffer, got)) {
+            say_who_we_are(fd);
+            return;
+        }
         bool stopping = sleep_unless_stopped(delay);
         if (stopping || !send_all(fd, buffer, (size_t)got))
             return;
@@ -290,11 +325,17 @@ static int listen_on(int port)
         listen(fd, SOMAXCONN) == -1) {
         char what[64], hint[160];
         snprintf(what, sizeof what, "cannot listen on 127.0.0.1:%d", port);
-        snprintf(hint, sizeof hint,
-                 "is another server on port %d? stop it, or choose another "
-                 "port, e.g. PORT=%d make server, or PORT=0 for any free one",
-                 port, port == 65535 ? 8081 : port + 1);
-        die(what, errno == EADDRINUSE ? hint : NULL);
+        if (errno == EADDRINUSE)
+            snprintf(hint, sizeof hint,
+                     "is another server on port %d? stop it, or choose "
+                     "another port, e.g. PORT=%d make server, or PORT=0 for "
+                     "any free one",
+                     port, port == 65535 ? 8081 : port + 1);
+        else if (errno == EACCES)
+            snprintf(hint, sizeof hint,
+                     "ports below 1024 need privileges: choose another, "
+                     "e.g. PORT=8080 make server");
+        die(what, errno == EADDRINUSE || errno == EACCES ? hint : NULL);
     }
     /* Non-blocking: a client that resets between poll() and accept() must
      * not leave us blocked in accept() (it can vanish from the queue). */
@@ -367,48 +408,97 @@ static void close_all_connections(void)
     pthread_mutex_unlock(&lock);
 }
 
-/* --- with-server.sh asks: is a server already there? --------------------- */
+/* --- with-server.sh asks: is the demo server already there? ------------ */
 
-/* 0: something accepted a connection; 1: refused (nothing listens);
- * 3: no answer within a second (a frozen or foreign program holds it). */
-static int probe(int port)
+/* Connects to 127.0.0.1:port within `seconds`: the socket, or -1 with
+ * errno ECONNREFUSED when nothing listens, ETIMEDOUT when nobody accepts. */
+static int connect_within(int port, double seconds)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET,
                                .sin_port = htons((unsigned short)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd == -1)
-        return 3;
+        return -1;
     fcntl(fd, F_SETFL, O_NONBLOCK);
-    int status = 0;
+    int error = 0;
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
-        /* In progress: give it a second to accept, then read the outcome. */
         struct pollfd p = {fd, POLLOUT, 0};
-        int error = errno;
-        if (error == EINPROGRESS && poll(&p, 1, 1000) == 1)
+        error = errno == EINPROGRESS ? ETIMEDOUT : errno;
+        if (error == ETIMEDOUT && poll(&p, 1, (int)(seconds * 1000)) == 1)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error,
                        &(socklen_t){sizeof error});
-        status = error == 0 ? 0 : error == ECONNREFUSED ? 1 : 3;
     }
+    fcntl(fd, F_SETFL, 0);
+    if (error) {
+        close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
+
+/* Reads the answer to PROBE into answer (a C string): what arrives until
+ * the server hangs up, or `seconds` pass. */
+static void read_answer(int fd, char *answer, size_t size, double seconds)
+{
+    size_t have = 0;
+    double deadline = monotonic_now() + seconds;
+    while (have < size - 1) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int left_ms = (int)((deadline - monotonic_now()) * 1000);
+        if (left_ms <= 0 || poll(&p, 1, left_ms) != 1)
+            break;
+        ssize_t got = recv(fd, answer + have, size - 1 - have, 0);
+        if (got <= 0)
+            break;
+        have += (size_t)got;
+    }
+    answer[have] = '\0';
+}
+
+/* The exit statuses of --probe (USAGE says what each means). */
+enum {
+    PROBE_OURS = 0,
+    PROBE_NOBODY = 1,
+    PROBE_FOREIGN = 3,
+    PROBE_RESCALED = 4
+};
+
+/* Asks whatever listens on port which server it is; prints the demo
+ * server's TIME_SCALE on stdout when it is not ours. A second (times
+ * SLOWDOWN) is plenty: the demo server answers a probe at once. */
+static int probe(int port)
+{
+    double seconds = 1.0 * env_slowdown();
+    int fd = connect_within(port, seconds);
+    if (fd == -1)
+        return errno == ECONNREFUSED ? PROBE_NOBODY : PROBE_FOREIGN;
+    char answer[128];
+    if (send_all(fd, PROBE, strlen(PROBE)))
+        read_answer(fd, answer, sizeof answer, seconds);
+    else
+        answer[0] = '\0';
     close(fd);
-    return status;
+    if (strncmp(answer, IDENTITY, strlen(IDENTITY)) != 0)
+        return PROBE_FOREIGN;
+    double theirs = strtod(answer + strlen(IDENTITY), NULL);
+    if (theirs == time_scale())
+        return PROBE_OURS;
+    printf("%g\n", theirs);
+    return PROBE_RESCALED;
 }
 
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
     talk_init(argv);
-    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-        fputs(USAGE, stdout);
-        return 0;
-    }
-    if (argc > 1 && strcmp(argv[1], "--probe") == 0)
+    help_if_asked(argc, argv, USAGE);
+    if (argc == 2 && strcmp(argv[1], "--probe") == 0)
         return probe(env_port());
-    if (argc > 1) {
-        fprintf(stderr, "server: unknown argument %s (hint: server --help)\n",
-                argv[1]);
-        return 2;
-    }
+    if (argc > 1)
+        bad_argument(argv[argc > 2 && strcmp(argv[1], "--probe") == 0 ? 2 : 1],
+                     "not an option of the demo server");
     delay = DELAY * time_scale();
     install_stop_handlers();
     raise_fd_limit();

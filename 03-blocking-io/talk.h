@@ -6,6 +6,10 @@
  *   TIME_SCALE  multiplies every wait (0.05 runs the talk 20x faster)
  *   PORT        the demo server's port on 127.0.0.1 (default 8080)
  *   RUNS        how many repetitions a measurement takes
+ *   SLOWDOWN    how many times slower this build runs (make check sets it
+ *               for sanitizers and valgrind): clients wait that much longer
+ *   INVOKED_AS  what the user typed ("make 04"), set by the Makefile: error
+ *               messages start with it instead of the program's name
  *
  * This file and talk.c are identical in every stage, so `make diff-NN`
  * never shows them: a diff between two stages is only what the new stage
@@ -61,7 +65,44 @@ long env_long(const char *name, long fallback, long min, long max);
 /* Prints "program: what: strerror(errno) (hint)" on one line, exits 1. */
 _Noreturn void die(const char *what, const char *hint);
 
-/* Python: socket.socket(); s.connect(('127.0.0.1', PORT)). Blocking. */
+/* The environment variables of every client of the demo server, for the
+ * end of its --help text. */
+#define CLIENT_ENVIRONMENT                                                     \
+    "environment:\n"                                                           \
+    "  PORT=N        the demo server's port on 127.0.0.1 (default 8080)\n"     \
+    "  TIME_SCALE=x  multiply every wait by x (default 1; 0.1: 10x faster)\n"  \
+    "  SLOWDOWN=x    a slower build (sanitizers): give up x times later\n"     \
+    "  INVOKED_AS    the command to name in error messages (make sets it)\n"
+
+/* --help: prints usage (the program's options and environment variables)
+ * on stdout and exits 0. Every program calls it first thing in main. */
+void help_if_asked(int argc, char **argv, const char *usage);
+
+/* A wrong argument: says which and why on one line, exits 2. */
+_Noreturn void bad_argument(const char *argument, const char *why);
+
+/* For a program that takes no argument but --help. */
+void take_no_arguments(int argc, char **argv, const char *usage);
+
+/* SLOWDOWN from the environment: how many times slower this build runs
+ * (default 1, at least 1). */
+double env_slowdown(void);
+
+/* How long a client waits for the demo server's answer before it gives
+ * up: five times the server's 2 s delay, scaled by TIME_SCALE and
+ * SLOWDOWN, and never under a second (times SLOWDOWN). */
+double patience(void);
+
+/* The demo server's answer did not come within patience(): says so on one
+ * line, with what to try, and exits 1. */
+_Noreturn void give_up(void);
+
+/* Gives up (above) if patience() has passed since asked_at, the
+ * monotonic_now() when the question was sent: a polling loop's check. */
+void give_up_if_late(double asked_at);
+
+/* Python: socket.socket(); s.connect(('127.0.0.1', PORT)). Blocking; a
+ * blocking recv() on it fails with EAGAIN after patience(). */
 int connect_to_server(void);
 
 #endif

@@ -1,12 +1,14 @@
 #!/bin/sh
 # with-server.sh SERVER_BIN cmd args... - runs cmd with the demo server
-# listening on 127.0.0.1:$PORT (default 8080), and exits with cmd's status.
+# listening on 127.0.0.1:$PORT, and exits with cmd's status.
 #
-# If a server already answers there (say `make server` in another terminal),
-# cmd simply uses it. Otherwise this starts SERVER_BIN in the background,
-# waits for its "listening on" line, runs cmd, and stops that server by its
-# PID afterwards: also when cmd fails or is interrupted. With PORT=0 the
-# server picks a free port and cmd gets it in PORT.
+# If the demo server already answers on PORT (default 8080: say `make
+# server` in another terminal) at this run's TIME_SCALE, cmd uses it.
+# Otherwise this starts a private SERVER_BIN on a free port, hands that
+# port to cmd in PORT, and stops the server by its PID afterwards, also
+# when cmd fails or is interrupted. Private, so that two runs at once never
+# stop each other's server. When the port is held by something else, or
+# by the demo server at another TIME_SCALE, the first line says so.
 set -u
 
 if [ $# -lt 2 ]; then
@@ -16,21 +18,25 @@ fi
 server_bin=$1
 shift
 PORT=${PORT:-8080}
-export PORT
+me=${INVOKED_AS:-with-server.sh}
 
 fail() {
-    echo "with-server.sh: $*" >&2
+    echo "$me: $*" >&2
     exit 1
 }
 
-# Already there? The server's --probe tries to connect: 0 yes, 1 refused,
-# 3 accepted no connection within a second (2: bad PORT, already reported).
+# Already there? The server's --probe asks whatever listens on PORT which
+# server it is: 0 the demo server at our TIME_SCALE, 4 at another one
+# (printed), 1 nothing listens, 3 something else; 2: a bad PORT or
+# TIME_SCALE, already reported.
+why=
 if [ "$PORT" != 0 ]; then
-    "$server_bin" --probe
+    theirs=$("$server_bin" --probe)
     case $? in
-    0) exec "$@" ;;
+    0) export PORT && exec "$@" ;;
     1) ;;
-    3) fail "something holds 127.0.0.1:$PORT but accepts no connection (hint: stop it, or choose another port: PORT=$((PORT + 1)) make ...)" ;;
+    3) why="127.0.0.1:$PORT is held by a program that is not the demo server" ;;
+    4) why="the demo server on 127.0.0.1:$PORT runs at TIME_SCALE=$theirs, this run at TIME_SCALE=${TIME_SCALE:-1}" ;;
     *) exit 2 ;;
     esac
 fi
@@ -49,10 +55,11 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$server_bin" 2>"$log" &
+PORT=0 "$server_bin" 2>"$log" &
 server_pid=$!
 
-# Wait up to 5 s for "listening on 127.0.0.1:N".
+# Wait for "listening on 127.0.0.1:N": 5 s, times SLOWDOWN (whole).
+case ${SLOWDOWN:-1} in *[!0-9]* | '') slower=1 ;; *) slower=${SLOWDOWN:-1} ;; esac
 tries=0
 until grep -q '^listening on 127\.0\.0\.1:' "$log"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -61,10 +68,12 @@ until grep -q '^listening on 127\.0\.0\.1:' "$log"; do
         fail "the demo server did not start"
     fi
     tries=$((tries + 1))
-    [ $tries -le 50 ] || fail "the demo server did not say it was listening within 5 s"
+    [ $tries -le $((50 * slower)) ] || fail "the demo server did not say it was listening within $((5 * slower)) s"
     sleep 0.1
 done
 PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n 1)
+export PORT
+[ -z "$why" ] || echo "$me: $why: started a demo server for this run on 127.0.0.1:$PORT" >&2
 
 "$@"
 status=$?

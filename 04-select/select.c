@@ -24,6 +24,12 @@
 enum { RECV_SIZE = 1024 }; /* s.recv(1024) */
 static const char PAYLOAD[] = "Hello, world";
 
+static const char USAGE[] =
+    "usage: select [--help]\n"
+    "  Stage 04: a non-blocking socket asked with select() every 0.5 s\n"
+    "  until the demo server's answer is there. It gives up when no\n"
+    "  answer comes (a wrong server).\n" CLIENT_ENVIRONMENT;
+
 /* Python: s.sendall(data). send() may take only part of the data: loop. */
 static void send_all(int s, const char *data, size_t size)
 {
@@ -104,12 +110,14 @@ static const char *non_blocking_io(void)
     static char data[RECV_SIZE + 1];
     Timer t = timer_start(NULL);
     int s = setup_non_blocking_socket();
+    double asked_at = monotonic_now();
 
     for (;;) {
         bool ready = ready_to_read(s);
         timer_log(&t, "socket not ready to read");
         if (ready)
             break;
+        give_up_if_late(asked_at); /* not the demo server? */
         sleep_scaled(0.5);
     }
 
@@ -122,8 +130,8 @@ static const char *non_blocking_io(void)
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
-    (void)argc;
     talk_init(argv);
+    take_no_arguments(argc, argv, USAGE);
     printf("response: \"%s\"\n", non_blocking_io());
     return 0;
 }

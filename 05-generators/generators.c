@@ -26,6 +26,12 @@
 enum { RECV_SIZE = 1024 }; /* s.recv(1024) */
 static const char PAYLOAD[] = "Hello, world";
 
+static const char USAGE[] =
+    "usage: generators [--help]\n"
+    "  Stage 05: generators in C, by hand and with coro.h, then stage 04's\n"
+    "  polling as a generator stepped by hand. It gives up when no\n"
+    "  answer comes (a wrong server).\n" CLIENT_ENVIRONMENT;
+
 /* Python: In [6], written out by hand. The frame of coroutine(): */
 typedef struct {
     int resume_at; /* where the next step starts: 0 = the top (f_lasti) */
@@ -174,6 +180,7 @@ static bool ready_to_read(int s)
 typedef struct {
     Gen gen;
     int s;
+    double asked_at; /* when the request went out: see give_up_if_late */
     char data[RECV_SIZE + 1];
 } ReallyNonBlockingIo;
 
@@ -182,9 +189,12 @@ static GenStatus really_non_blocking_io_step(Gen *g)
     ReallyNonBlockingIo *f = (ReallyNonBlockingIo *)g;
     GEN_BEGIN(g);
     f->s = setup_non_blocking_socket();
+    f->asked_at = monotonic_now();
 
-    while (!ready_to_read(f->s))
+    while (!ready_to_read(f->s)) {
+        give_up_if_late(f->asked_at); /* not the demo server? */
         YIELD(g, NULL); /* Python: a bare yield: "not yet, step me later" */
+    }
 
     /* select() said the data is there: recv() cannot come back empty */
     if (!recv_text(f->s, f->data, sizeof f->data))
@@ -218,8 +228,8 @@ static void drive_really_non_blocking_io(void)
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
-    (void)argc;
     talk_init(argv);
+    take_no_arguments(argc, argv, USAGE);
     puts("In [6], by hand:");
     counter_by_hand();
     puts("In [6], with coro.h:");

@@ -29,6 +29,12 @@
 
 static const char PAYLOAD[] = "Hello, world";
 
+static const char USAGE[] =
+    "usage: executor [--help]\n"
+    "  Stage 06: run_until_complete, generator sockets, yield from and\n"
+    "  __await__ (In [11] to In [18]). It gives up when no answer\n"
+    "  comes (a wrong server).\n" CLIENT_ENVIRONMENT;
+
 /* Python: s.sendall(data). send() may take only part of the data: loop. */
 static void send_all(int s, const char *data, size_t size)
 {
@@ -60,6 +66,7 @@ static int setup_non_blocking_socket(void)
 typedef struct {
     Gen gen;
     int s;
+    double asked_at; /* when the request went out: see give_up_if_late */
     char data[RECV_SIZE + 1];
 } ReallyNonBlockingIo;
 
@@ -68,9 +75,12 @@ static GenStatus really_non_blocking_io_step(Gen *g)
     ReallyNonBlockingIo *f = (ReallyNonBlockingIo *)g;
     GEN_BEGIN(g);
     f->s = setup_non_blocking_socket();
+    f->asked_at = monotonic_now();
 
-    while (!ready_to_read(f->s))
+    while (!ready_to_read(f->s)) {
+        give_up_if_late(f->asked_at); /* not the demo server? */
         YIELD(g, NULL); /* Python: a bare yield: "not yet, step me later" */
+    }
 
     /* select() said the data is there: recv() cannot come back empty */
     if (!recv_text(f->s, f->data, sizeof f->data))
@@ -198,8 +208,8 @@ static Gen *cell_18(Cell18 *frame)
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
-    (void)argc;
     talk_init(argv);
+    take_no_arguments(argc, argv, USAGE);
     /* A server that hangs up makes send() fail with EPIPE, which we report,
      * instead of a SIGPIPE that would kill us without a word. */
     signal(SIGPIPE, SIG_IGN);

@@ -117,8 +117,11 @@ static GenStatus recv_step(Gen *g)
 {
     Recv *f = (Recv *)g;
     GEN_BEGIN(g);
-    while (!ready_to_read(f->s->fd))
+    f->asked_at = monotonic_now();
+    while (!ready_to_read(f->s->fd)) {
+        give_up_if_late(f->asked_at); /* not the demo server? */
         YIELD(g, NULL);
+    }
     if (!recv_text(f->s->fd, f->data, f->amount + 1))
         die("recv after select", NULL);
     GEN_RETURN(g, f->data);

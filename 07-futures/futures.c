@@ -34,25 +34,43 @@
 #include <string.h>
 
 #ifndef STAGE_NO_MAIN
+/* A cell that fails on purpose says so before it runs (on_purpose) and
+ * after (as_expected): a bug the talk shows must not look like ours. */
 static const struct {
     const char *name;
     const char *title;
     void (*run)(void);
+    const char *on_purpose, *as_expected;
 } cells[] = {
-    {"36", "In [36]: two wait_and_print tasks take turns", in_36},
-    {"37", "In [37]: run_subtask", in_37},
-    {"28", "In [28]: the parent does not await its background task", in_28},
+    {"36", "In [36]: two wait_and_print tasks take turns", in_36, NULL, NULL},
+    {"37", "In [37]: run_subtask", in_37, NULL, NULL},
+    {"28", "In [28]: the parent does not await its background task", in_28,
+     NULL, NULL},
     {"sketch", "Actual event loop: two awaitable_non_blocking_io tasks",
-     actual_event_loop},
-    {"41", "In [41]: Task as a NaiveFuture: await polls", in_41},
+     actual_event_loop, NULL, NULL},
+    {"41", "In [41]: Task as a NaiveFuture: await polls", in_41, NULL, NULL},
     {"47", "In [47]: Future: await yields once, set_result runs callbacks",
-     in_47},
-    {"48", "In [48]: Task as a Future, on In [24]'s loop", in_48},
+     in_47, NULL, NULL},
+    {"48", "In [48]: Task as a Future, on In [24]'s loop", in_48,
+     "the next cell fails on purpose, as in the talk: In [24]'s loop "
+     "steps a task whose future is not ready",
+     "that failure was expected: stage 08's loop parks a waiting task on "
+     "its future instead (make 08)"},
 };
+
+static const char USAGE[] =
+    "usage: futures [--help] [CELL]\n"
+    "  Stage 07: the talk's first event loop, tasks and futures. CELL runs\n"
+    "  one notebook cell: 36 37 28 sketch 41 47 48 (default: all, in\n"
+    "  order). TRACE=1 draws the loop's timeline on stderr. It gives up\n"
+    "  when no answer comes (a wrong server).\n" CLIENT_ENVIRONMENT;
 
 int main(int argc, char **argv)
 {
     talk_init(argv);
+    help_if_asked(argc, argv, USAGE);
+    if (argc > 2)
+        bad_argument(argv[2], "one cell at a time");
     /* A server that hangs up makes send() fail with EPIPE, which we report,
      * instead of a SIGPIPE that would kill us without a word. */
     signal(SIGPIPE, SIG_IGN);
@@ -60,17 +78,17 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         if (argc > 1 && strcmp(argv[1], cells[i].name) != 0)
             continue;
+        if (cells[i].on_purpose)
+            printf("[on purpose] %s\n", cells[i].on_purpose);
         printf("--- %s ---\n", cells[i].title);
         cells[i].run();
+        if (cells[i].as_expected)
+            printf("[on purpose] %s\n", cells[i].as_expected);
         found = true;
     }
-    if (!found) {
-        fprintf(stderr,
-                "%s: no cell '%s' (hint: one of 36 37 28 sketch 41 47 48, "
-                "or none for all)\n",
-                argv[0], argv[1]);
-        return 2;
-    }
+    if (!found)
+        bad_argument(argv[1], "no such cell: one of 36 37 28 sketch 41 47 "
+                              "48, or none for all");
     return 0;
 }
 #endif

@@ -48,6 +48,7 @@ typedef struct {
     Gen gen;
     NonBlockingSocket *s; /* self */
     size_t amount;
+    double asked_at;          /* when it began to wait: see give_up_if_late */
     char data[RECV_SIZE + 1]; /* recv(1024), plus the C string's '\0' */
 } Recv;
 

@@ -117,7 +117,16 @@ static void fail(int error)
     exit(1);
 }
 
-/* Runs n clients as n tasks, gathered; returns the seconds they took. */
+/* A server that never answers must not keep the clients waiting forever. */
+static void give_up_waiting(void *unused)
+{
+    (void)unused;
+    give_up();
+}
+
+/* Runs n clients as n tasks, gathered; returns the seconds they took.
+ * They give up after patience() (talk.h), longer for a crowd: the demo
+ * server starts a thread per client. */
 static double run_clients(Loop *loop, Client *clients, int n, const char *fmt,
                           const char *const *names)
 {
@@ -135,8 +144,12 @@ static double run_clients(Loop *loop, Client *clients, int n, const char *fmt,
     }
     Gather all;
     Future *done = gather(&all, loop, futures, n, results);
+    TimerHandle give_up_timer;
+    call_later(loop, &give_up_timer, patience() * (1 + n / 100.0),
+               give_up_waiting, NULL);
     if (run_until_complete(loop, done) == -1)
         exit(1);
+    timer_cancel(loop, &give_up_timer);
     double took = monotonic_now() - began;
     if (done->error)
         fail(done->error);
@@ -197,14 +210,21 @@ static int echo_client(Loop *loop)
 }
 
 #ifndef STAGE_NO_MAIN
+static const char USAGE[] =
+    "usage: event_loop [--help] [--echo]\n"
+    "  Stage 08's real loop, demo 1: the talk's sketch, then 1, 10 and\n"
+    "  1,000 clients at once against the demo server (make 08 starts it).\n"
+    "  --echo: one round trip to the echo_server on PORT instead.\n"
+    "  ASYNCIO_SELECTOR=epoll|kqueue|poll: the loop's selector;\n"
+    "  ASYNCIO_REGISTRATION=per-wait|persistent; TRACE=1: a timeline.\n"
+    "  The clients give up when no answer comes.\n" CLIENT_ENVIRONMENT;
+
 int main(int argc, char **argv)
 {
     talk_init(argv);
-    if (argc > 2 || (argc == 2 && strcmp(argv[1], "--echo") != 0)) {
-        fprintf(stderr, "usage: event_loop [--echo]  (--echo: one round "
-                        "trip to the echo_server on PORT)\n");
-        return 2;
-    }
+    help_if_asked(argc, argv, USAGE);
+    if (argc > 2 || (argc == 2 && strcmp(argv[1], "--echo") != 0))
+        bad_argument(argv[argc - 1], "not an option: --echo or none");
     signal(SIGPIPE, SIG_IGN); /* where send() has no MSG_NOSIGNAL (macOS) */
     long fd_limit = raise_fd_limit();
     program_clock = timer_start(NULL);

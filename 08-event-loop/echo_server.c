@@ -34,6 +34,7 @@
 #include "loop/trace.h"
 #include "talk.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -47,12 +48,20 @@ static const double ACCEPT_PAUSE = 0.1; /* seconds, when out of fds */
 static char shared_buffer[SHARED_BUFFER_SIZE];
 
 static const char USAGE[] =
-    "usage: echo_server [--port N] [--idle-timeout S] [--max-connections N]\n"
-    "  --port N             listen on 127.0.0.1:N (0..65535; without it,\n"
-    "                       PORT or 8080; 0: any free port)\n"
+    "usage: echo_server [--help] [--port N] [--idle-timeout S] "
+    "[--max-connections N]\n"
+    "  Stage 08's real loop, demo 2: an echo server, one coroutine per\n"
+    "  connection. Ctrl-C (SIGINT) or SIGTERM stops it, exit 0.\n"
+    "  --port N             listen on 127.0.0.1:N (0: any free port); wins\n"
+    "                       over PORT\n"
     "  --idle-timeout S     close a connection that sent nothing for S\n"
     "                       seconds (default: never)\n"
-    "  --max-connections N  refuse connections beyond N (default: no cap)\n";
+    "  --max-connections N  refuse connections beyond N (default: no cap)\n"
+    "environment:\n"
+    "  PORT=N        the port without --port (default 8080)\n"
+    "  ASYNCIO_SELECTOR=epoll|kqueue|poll  the loop's selector\n"
+    "  ASYNCIO_REGISTRATION=per-wait|persistent  how it registers sockets\n"
+    "  TRACE=1       the loop's timeline on stderr\n";
 
 typedef struct Server Server;
 
@@ -314,55 +323,88 @@ static void stop_serving(void *arg)
     task_cancel(&s->task);
 }
 
-static _Noreturn void usage_error(void)
+/* "--flag value" for bad_argument's message. */
+static const char *flag_and_value(const char *flag, const char *value)
 {
-    fputs(USAGE, stderr);
-    exit(2);
+    static char given[128];
+    snprintf(given, sizeof given, "%s %s", flag, value);
+    return given;
 }
 
-/* A whole number in min..max, or the usage and exit 2. */
-static long number_arg(const char *text, long min, long max)
+/* A whole number in min..max, or a one-line error naming the flag. */
+static long number_arg(const char *flag, const char *text, long min, long max,
+                       const char *why)
 {
     char *end;
     errno = 0;
     long n = strtol(text, &end, 10);
     if (errno || end == text || *end || n < min || n > max)
-        usage_error();
+        bad_argument(flag_and_value(flag, text), why);
     return n;
 }
 
-static double seconds_arg(const char *text)
+static double seconds_arg(const char *flag, const char *text)
 {
     char *end;
     double seconds = strtod(text, &end);
     if (end == text || *end || !(seconds > 0 && seconds < 1e9))
-        usage_error();
+        bad_argument(flag_and_value(flag, text),
+                     "a number of seconds above 0, e.g. 30 or 0.5");
     return seconds;
 }
 
-/* Flags come in pairs: --name value. */
+/* Flags come in pairs: --name value. Returns the port. */
 static int options_from_args(Server *s, int argc, char **argv)
 {
-    int port = env_port();
+    int port = -1;
     for (int i = 1; i < argc; i += 2) {
+        const char *flag = argv[i];
+        bool known = strcmp(flag, "--port") == 0 ||
+                     strcmp(flag, "--idle-timeout") == 0 ||
+                     strcmp(flag, "--max-connections") == 0;
+        if (!known)
+            bad_argument(flag, "not an option: --port N, --idle-timeout S, "
+                               "--max-connections N, or --help");
         if (i + 1 == argc)
-            usage_error();
-        if (strcmp(argv[i], "--port") == 0)
-            port = (int)number_arg(argv[i + 1], 0, 65535);
-        else if (strcmp(argv[i], "--idle-timeout") == 0)
-            s->idle_timeout = seconds_arg(argv[i + 1]);
-        else if (strcmp(argv[i], "--max-connections") == 0)
-            s->max_connections = number_arg(argv[i + 1], 1, LONG_MAX);
+            bad_argument(flag, "needs a value after it");
+        const char *value = argv[i + 1];
+        if (strcmp(flag, "--port") == 0)
+            port = (int)number_arg(flag, value, 0, 65535,
+                                   "a port is a whole number from 0 to "
+                                   "65535 (0: any free one)");
+        else if (strcmp(flag, "--idle-timeout") == 0)
+            s->idle_timeout = seconds_arg(flag, value);
         else
-            usage_error();
+            s->max_connections = number_arg(flag, value, 1, LONG_MAX,
+                                            "a whole number of connections, "
+                                            "1 or more");
     }
-    return port;
+    return port >= 0 ? port : env_port();
+}
+
+/* The bind error names the port, and its hint fits the reason. */
+static _Noreturn void cannot_listen(int port)
+{
+    char what[64];
+    snprintf(what, sizeof what, "cannot listen on 127.0.0.1:%d", port);
+    if (errno == EADDRINUSE)
+        die(what, "another server holds that port? choose another: "
+                  "--port N, or --port 0 for any free one");
+    if (errno == EACCES)
+        die(what, "ports below 1024 need privileges: choose another, "
+                  "e.g. --port 8080");
+    die(what, NULL);
 }
 
 #ifndef STAGE_NO_MAIN
 int main(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--port") == 0)
+            unsetenv("PORT"); /* the flag wins, even over a PORT that is
+                                 no port */
     talk_init(argv);
+    help_if_asked(argc, argv, USAGE);
     static Server s;
     int port = options_from_args(&s, argc, argv);
     signal(SIGPIPE, SIG_IGN);
@@ -373,8 +415,7 @@ int main(int argc, char **argv)
     trace_from_env(s.loop, NULL);
     s.listener = tcp_listen(port, &port);
     if (s.listener == -1)
-        die("cannot listen on 127.0.0.1",
-            "another server on that port? choose another: --port N, or 0");
+        cannot_listen(port);
     if (loop_add_signal_handler(s.loop, SIGINT, stop_serving, &s) == -1 ||
         loop_add_signal_handler(s.loop, SIGTERM, stop_serving, &s) == -1)
         die("signal handlers", NULL);

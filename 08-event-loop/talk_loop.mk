@@ -21,7 +21,7 @@ $(O)08-event-loop/talk_loop: INCLUDES += $(TALK_LOOP_CPPFLAGS)
 $(O)08-event-loop/talk_loop: $(PROGRAM_08) \
   08-event-loop/coro.c 08-event-loop/coro.h \
   08-event-loop/talk.c 08-event-loop/talk.h
-run-08-talk: $(O)08-event-loop/talk_loop $(SERVER)
+run-08-talk: $(O)08-event-loop/talk_loop $(SERVER) ## run only the talk's loops of stage 08
 	$(WITH_SERVER) $(call c_or_py,$(O)08-event-loop/talk_loop,$(PYTHON) 08-event-loop/talk_loop.py)
 # The test #includes talk_loop.c, the program's main file: it links the rest.
 TESTS += $(O)tests/bin/test_08_talk_loop

@@ -99,6 +99,11 @@ static pid_t spawn(const char *const argv[], const char *const env[],
         dup2(out[1], 1);
         dup2(err[1], 2);
         close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+        /* A slower build's clients wait longer before they give up
+         * (talk.h's patience()); env may say otherwise. */
+        char factor[32];
+        snprintf(factor, sizeof factor, "%g", slowdown());
+        setenv("SLOWDOWN", factor, 1);
         for (int i = 0; env && env[i]; i++) {
             char name[128];
             size_t len = strcspn(env[i], "=");
@@ -396,6 +401,20 @@ int tcp_connect(int port)
         close(fd);
         return -1;
     }
+    return fd;
+}
+
+int hold_port(int *port, bool listening)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof addr;
+    cr_assert(fd != -1 && bind(fd, (struct sockaddr *)&addr, size) == 0 &&
+                  (!listening || listen(fd, 64) == 0) &&
+                  getsockname(fd, (struct sockaddr *)&addr, &size) == 0,
+              "hold_port: %s", strerror(errno));
+    *port = ntohs(addr.sin_port);
     return fd;
 }
 

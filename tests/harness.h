@@ -128,6 +128,13 @@ const char *port_env(const Server *server);
 /* A blocking TCP connection to 127.0.0.1:port, or -1. */
 int tcp_connect(int port);
 
+/* A socket on 127.0.0.1 on a port the kernel chose (set in *port): with
+ * listening true, a program that is not the demo server, which lets
+ * clients connect (the kernel's backlog) and never says a word; with
+ * listening false, a port where nothing listens (connect() is refused)
+ * and that no one else can take while the socket is open. Close it. */
+int hold_port(int *port, bool listening);
+
 /* Open descriptors of a process (Linux: /proc/PID/fd), or -1 elsewhere. */
 int count_fds(pid_t pid);
 

@@ -2,8 +2,11 @@
  * test_03_server.c - the demo server: it echoes the exact bytes after one
  * delay (not before), answers 100 clients at once in about one delay, keeps
  * serving when clients hang up early or send more than one buffer, refuses
- * a port in use with a hint, and stops on SIGTERM or SIGINT with exit 0.
- * And with-server.sh, which every `make NN` runs its client through.
+ * a port in use with a hint, and stops on SIGTERM or SIGINT with exit 0;
+ * it answers the probe at once with its TIME_SCALE, and nothing else. And
+ * with-server.sh, which every `make NN` runs its client through: it tells
+ * the demo server from a program that is not, and from one at another
+ * TIME_SCALE, and two runs at once never share a server they may stop.
  *
  * Each test starts its own server on a free port (PORT=0) at TIME_SCALE=0.05
  * (a 0.1 s delay) and stops it by its PID in .fini, also when it fails.
@@ -14,6 +17,9 @@
 
 #include "../03-blocking-io/server.c"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #ifndef SOURCE_DIR
@@ -294,4 +300,250 @@ Test(with_server, uses_the_server_already_listening, .init = start_demo_server,
     run_free(&run);
     int fd = connect_to(&demo_server);
     close(fd); /* ours is still there: the script did not stop it */
+}
+
+/* --- who is on the port: the probe -------------------------------------- */
+
+static Run probe_port(int port, const char *time_scale)
+{
+    char port_text[32], scale_text[32];
+    snprintf(port_text, sizeof port_text, "PORT=%d", port);
+    snprintf(scale_text, sizeof scale_text, "TIME_SCALE=%s", time_scale);
+    const char *argv[] = {bin("03-blocking-io/server"), "--probe", NULL};
+    const char *env[] = {port_text, scale_text, NULL};
+    return run_program(argv, env, 10);
+}
+
+Test(server, probe_knows_the_demo_server_and_its_time_scale)
+{
+    Run same = probe_port(demo_server.port, "0.05");
+    cr_assert_eq(same.status, 0, "%s", same.err);
+    cr_assert_str_empty(same.out);
+    run_free(&same);
+    Run other = probe_port(demo_server.port, "1");
+    cr_assert_eq(other.status, 4, "%s", other.err);
+    cr_assert_str_eq(other.out, "0.05\n");
+    run_free(&other);
+}
+
+Test(server, probe_tells_nothing_from_a_program_that_is_not_the_demo_server)
+{
+    int port;
+    int nothing = hold_port(&port, false);
+    Run run = probe_port(port, "0.05");
+    cr_assert_eq(run.status, 1, "nothing listens: %s", run.err);
+    run_free(&run);
+    close(nothing);
+
+    int silent = hold_port(&port, true); /* accepts, never answers */
+    run = probe_port(port, "0.05");
+    cr_assert_eq(run.status, 3, "a silent program: %s", run.err);
+    run_free(&run);
+    close(silent);
+}
+
+/* Echoes at once whatever one connection sends, then closes: a program
+ * that is not the demo server, and answers. */
+static void *echo_at_once(void *arg)
+{
+    int listener = *(int *)arg;
+    int fd = accept(listener, NULL, NULL);
+    char buffer[256];
+    ssize_t got = recv(fd, buffer, sizeof buffer, 0);
+    if (got > 0)
+        send(fd, buffer, (size_t)got, 0);
+    close(fd);
+    return NULL;
+}
+
+Test(server, probe_is_not_fooled_by_a_program_that_echoes_at_once)
+{
+    int port;
+    int listener = hold_port(&port, true);
+    pthread_t thread;
+    cr_assert_eq(pthread_create(&thread, NULL, echo_at_once, &listener), 0);
+    Run run = probe_port(port, "0.05");
+    pthread_join(thread, NULL);
+    close(listener);
+    cr_assert_eq(run.status, 3, "%s", run.err);
+    run_free(&run);
+}
+
+/* The probe changes nothing for any other message: the probe without its
+ * last byte, or the probe as a connection's second message, comes back
+ * after the delay like any other bytes. */
+Test(server, only_the_exact_probe_first_is_answered_at_once)
+{
+    size_t size = strlen(PROBE);
+    char back[64];
+    int fd = connect_to(&demo_server);
+    double start = monotonic_now();
+    cr_assert_eq(send(fd, PROBE, size - 1, 0), (ssize_t)size - 1);
+    cr_assert_eq(read_exactly(fd, back, size - 1, scaled(5)), size - 1);
+    cr_assert(monotonic_now() - start >= SCALED_DELAY, "answered early");
+    cr_assert_eq(memcmp(back, PROBE, size - 1), 0);
+    cr_assert_eq(send(fd, PROBE, size, 0), (ssize_t)size);
+    cr_assert_eq(read_exactly(fd, back, size, scaled(5)), size);
+    cr_assert_eq(memcmp(back, PROBE, size), 0, "the second message is echoed");
+    close(fd);
+}
+
+/* --- with-server.sh: the wrong server, another scale, two runs ---------- */
+
+/* Runs `make 04` as the Makefile does: with-server.sh, stage 04's client. */
+static Run run_stage_04(int port, const char *time_scale)
+{
+    char port_text[32], scale_text[32];
+    snprintf(port_text, sizeof port_text, "PORT=%d", port);
+    snprintf(scale_text, sizeof scale_text, "TIME_SCALE=%s", time_scale);
+    const char *argv[] = {SOURCE_DIR "/03-blocking-io/with-server.sh",
+                          bin("03-blocking-io/server"), bin("04-select/select"),
+                          NULL};
+    const char *env[] = {port_text, scale_text, "INVOKED_AS=make 04", NULL};
+    return run_program(argv, env, 20);
+}
+
+static void expect_first_line(const char *text, const char *start)
+{
+    cr_assert(strncmp(text, start, strlen(start)) == 0,
+              "the first line should start with \"%s\"; it is: %s", start,
+              text);
+}
+
+Test(with_server, a_program_that_is_not_the_demo_server_gets_a_private_one)
+{
+    int port;
+    int silent = hold_port(&port, true);
+    Run run = run_stage_04(port, "0.05");
+    close(silent);
+    cr_assert_eq(run.status, 0, "%s", run.err);
+    cr_assert(strstr(run.out, "response: \"Hello, world\""), "%s", run.out);
+    char expected[128];
+    snprintf(expected, sizeof expected,
+             "make 04: 127.0.0.1:%d is held by a program that is not the "
+             "demo server: started a demo server for this run on",
+             port);
+    expect_first_line(run.err, expected);
+    run_free(&run);
+}
+
+Test(with_server, a_program_that_echoes_at_once_gets_a_private_one_too)
+{
+    int port;
+    int listener = hold_port(&port, true);
+    pthread_t thread; /* answers the probe with the probe itself */
+    cr_assert_eq(pthread_create(&thread, NULL, echo_at_once, &listener), 0);
+    Run run = run_stage_04(port, "0.05");
+    pthread_join(thread, NULL);
+    close(listener);
+    cr_assert_eq(run.status, 0, "%s", run.err);
+    cr_assert(strstr(run.out, "response: \"Hello, world\""), "%s", run.out);
+    cr_assert(strstr(run.err, "is held by a program that is not the demo "
+                              "server"),
+              "%s", run.err);
+    run_free(&run);
+}
+
+Test(with_server, a_demo_server_at_another_scale_is_said_on_the_first_line,
+     .init = start_demo_server, .fini = stop_demo_server)
+{
+    Run run = run_stage_04(demo_server.port, "0.1"); /* the server: 0.05 */
+    cr_assert_eq(run.status, 0, "%s", run.err);
+    char expected[160];
+    snprintf(expected, sizeof expected,
+             "make 04: the demo server on 127.0.0.1:%d runs at "
+             "TIME_SCALE=0.05, this run at TIME_SCALE=0.1: started a demo "
+             "server for this run",
+             demo_server.port);
+    expect_first_line(run.err, expected);
+    /* Its own server, at 0.1: a 0.2 s delay is 4 ticks of 0.05 s. */
+    char *masked = mask_times(run.out);
+    expect_trace_polling(masked, "@5 [T] socket not ready to read\n"
+                                 "response: \"Hello, world\"\n");
+    free(masked);
+    run_free(&run);
+}
+
+/* A with-server.sh run whose command says which port it got (as a server
+ * says "listening on"), then waits until the file `release` exists. */
+static Server start_waiting_run(int port, const char *release)
+{
+    static char port_text[2][32], release_text[2][256];
+    static int next;
+    char *p = port_text[next % 2], *r = release_text[next++ % 2];
+    snprintf(p, 32, "PORT=%d", port);
+    snprintf(r, 256, "RELEASE=%s", release);
+    const char *argv[] = {SOURCE_DIR "/03-blocking-io/with-server.sh",
+                          bin("03-blocking-io/server"),
+                          "/bin/sh",
+                          "-c",
+                          "echo \"listening on 127.0.0.1:$PORT\" >&2; "
+                          "while [ ! -e \"$RELEASE\" ]; do sleep 0.05; done",
+                          NULL};
+    const char *env[] = {p, r, "TIME_SCALE=0.05", NULL};
+    return server_start(argv, env);
+}
+
+static void touch(const char *dir, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_CREAT | O_WRONLY, 0600);
+    cr_assert(fd != -1, "%s: %s", path, strerror(errno));
+    close(fd);
+}
+
+/* The two runs and the folder of their release files: .fini releases
+ * and stops whatever a failed assertion left running (with-server.sh then
+ * stops its own server, as it does after any command). */
+static Server runs[2];
+static char release_dir[] = "/tmp/with-server-test-XXXXXX";
+
+static void release_both_runs(void)
+{
+    touch(release_dir, "a");
+    touch(release_dir, "b");
+    for (int i = 0; i < 2; i++)
+        server_stop_by(&runs[i], 0); /* harmless if already stopped */
+    char path[256];
+    snprintf(path, sizeof path, "%s/a", release_dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/b", release_dir);
+    unlink(path);
+    rmdir(release_dir);
+}
+
+static void make_release_dir(void)
+{
+    cr_assert(mkdtemp(release_dir), "mkdtemp: %s", strerror(errno));
+}
+
+Test(with_server, two_runs_at_once_never_stop_each_others_server,
+     .init = make_release_dir, .fini = release_both_runs)
+{
+    int port; /* nothing listens there: each run starts its own server */
+    int nothing = hold_port(&port, false);
+    char release_a[256], release_b[256];
+    snprintf(release_a, sizeof release_a, "%s/a", release_dir);
+    snprintf(release_b, sizeof release_b, "%s/b", release_dir);
+    Server *a = &runs[0], *b = &runs[1];
+    *a = start_waiting_run(port, release_a);
+    *b = start_waiting_run(port, release_b);
+    cr_assert_neq(a->port, b->port, "both runs got the same server");
+
+    touch(release_dir, "a"); /* A ends first, while B still runs */
+    cr_assert_eq(server_stop_by(a, 0), 0, "run A failed");
+    cr_assert_eq(tcp_connect(a->port), -1, "run A left its server running");
+
+    /* B's server still answers: A took only its own away. */
+    int client = tcp_connect(b->port);
+    cr_assert(client >= 0, "run A stopped run B's server");
+    char back[8];
+    cr_assert_eq(send(client, "ping", 4, 0), 4);
+    cr_assert_eq(read_exactly(client, back, 4, scaled(5)), 4);
+    close(client);
+    touch(release_dir, "b");
+    cr_assert_eq(server_stop_by(b, 0), 0, "run B failed");
+    cr_assert_eq(tcp_connect(b->port), -1, "run B left its server running");
+    close(nothing);
 }

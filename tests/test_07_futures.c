@@ -113,7 +113,10 @@ Test(trace, in_47_future_yields_once_and_runs_its_callbacks)
 
 Test(trace, in_48_old_loop_steps_a_task_whose_future_is_not_ready)
 {
-    expect_cell("48", "--- In [48]: Task as a Future, on In [24]'s loop ---\n"
+    expect_cell("48", "[on purpose] the next cell fails on purpose, as in the "
+                      "talk: In [24]'s loop steps a task whose future is not "
+                      "ready\n"
+                      "--- In [48]: Task as a Future, on In [24]'s loop ---\n"
                       "loop queue [<parent_task>]\n"
                       "loop queue [<task1>, <task2>, <parent_task>]\n"
                       "loop queue [<task2>, <parent_task>, <task1>]\n"
@@ -123,7 +126,10 @@ Test(trace, in_48_old_loop_steps_a_task_whose_future_is_not_ready)
                       "loop queue [<task2>, <parent_task>, <task1>]\n"
                       "loop queue [<parent_task>, <task1>, <task2>]\n"
                       "Exception: Future is not ready\n"
-                      "loop stopped: task <parent_task> raised\n");
+                      "loop stopped: task <parent_task> raised\n"
+                      "[on purpose] that failure was expected: stage 08's "
+                      "loop parks a waiting task on its future instead (make "
+                      "08)\n");
 }
 
 /* Counts the lines of text that start with prefix. */
@@ -191,8 +197,9 @@ Test(program, unknown_cell_is_an_error_with_a_hint)
 {
     Run run = run_cell("99", NULL);
     cr_assert_eq(run.status, 2);
-    cr_assert(strstr(run.err, "no cell '99' (hint: one of 36 37"), "%s",
+    cr_assert(strstr(run.err, "futures: 99: no such cell: one of 36 37"), "%s",
               run.err);
+    cr_assert(strstr(run.err, "(hint: futures --help)"), "%s", run.err);
     run_free(&run);
 }
 

@@ -65,20 +65,29 @@ static void expect_run(const char *name, const char *expected)
 
 Test(trace, in_56_parent_task_vanishes)
 {
-    expect_run("56", "--- In [56]: the talk's loop: parent_task vanishes "
-                     "---\n" TALK_56_TRACE);
+    expect_run("56", "[on purpose] the talk's loop has bugs, kept on purpose: "
+                     "watch parent_task\n"
+                     "--- In [56]: the talk's loop: parent_task vanishes "
+                     "---\n" TALK_56_TRACE
+                     "[on purpose] parent_task never finished: the loop lost "
+                     "it, as in the talk; the fixes below find why\n");
 }
 
 Test(trace, fix_1_alone_changes_nothing_yet)
 {
     expect_run(
         "fix1",
-        "--- fix 1: each future has its own callbacks ---\n" TALK_56_TRACE);
+        "[on purpose] four bugs left, on purpose\n"
+        "--- fix 1: each future has its own callbacks ---\n" TALK_56_TRACE
+        "[on purpose] parent_task still vanishes, as expected: fix 1 alone "
+        "changes nothing yet\n");
 }
 
 Test(trace, fix_2_callbacks_run_and_requeue_the_finished_task)
 {
-    expect_run("fix2", "--- fix 2: a Task sets its result, so its callbacks "
+    expect_run("fix2", "[on purpose] three bugs left, on purpose: this run "
+                       "ends in an error\n"
+                       "--- fix 2: a Task sets its result, so its callbacks "
                        "run ---\n" UNTIL_PARKED "set_result <task1>: \n"
                        "task <task1> result: None\n"
                        "loop queue [<task2>, <task1>]\n"
@@ -87,14 +96,22 @@ Test(trace, fix_2_callbacks_run_and_requeue_the_finished_task)
                        "task <task2> result: None\n"
                        "loop queue [<task1>]\n"
                        "RuntimeError: cannot reuse already awaited coroutine\n"
-                       "loop stopped: task <task1> raised\n");
+                       "loop stopped: task <task1> raised\n"
+                       "[on purpose] that error was expected: the callback "
+                       "queued the finished task1 again, not parent_task (fix "
+                       "3)\n");
 }
 
 Test(trace, fix_3_parent_wakes_then_parks_on_a_done_task)
 {
-    expect_run("fix3", "--- fix 3: the callback wakes the waiting task, not "
+    expect_run("fix3", "[on purpose] two bugs left, on purpose: this run stops "
+                       "short\n"
+                       "--- fix 3: the callback wakes the waiting task, not "
                        "the done one ---\n" PARENT_WOKEN(
-                           "") "loop queue [<parent_task>]\n");
+                           "") "loop queue [<parent_task>]\n"
+                               "[on purpose] stopped short, as expected: "
+                               "parent_task woke, awaited task2, which was "
+                               "already done, and parked for good (fix 4)\n");
 }
 
 Test(trace, fix_4_parent_finishes)
@@ -124,6 +141,7 @@ Test(trace, shared_callbacks_wake_the_parent_twice)
 {
     expect_run(
         "shared",
+        "[on purpose] fix 1 undone on purpose: this run ends in an error\n"
         "--- why fix 1 matters: fixes 2 to 5 with one shared "
         "callback list ---\n" PARENT_WOKEN(
             "None") "loop queue [<parent_task>, <parent_task>]\n"
@@ -132,15 +150,22 @@ Test(trace, shared_callbacks_wake_the_parent_twice)
                     "task <parent_task> result: None\n"
                     "loop queue [<parent_task>, <parent_task>]\n"
                     "RuntimeError: cannot reuse already awaited coroutine\n"
-                    "loop stopped: task <parent_task> raised\n");
+                    "loop stopped: task <parent_task> raised\n"
+                    "[on purpose] that error was expected: one shared "
+                    "callback list woke parent_task twice, and its second "
+                    "step raised\n");
 }
 
 Test(timeline, shows_the_vanished_parent_parked_and_leaves_stdout_alone)
 {
     Run run = run_talk_loop("56", "TRACE=1");
     char *masked = mask_times(run.out);
-    expect_trace(masked, "--- In [56]: the talk's loop: parent_task vanishes "
-                         "---\n" TALK_56_TRACE);
+    expect_trace(masked, "[on purpose] the talk's loop has bugs, kept on "
+                         "purpose: watch parent_task\n"
+                         "--- In [56]: the talk's loop: parent_task vanishes "
+                         "---\n" TALK_56_TRACE
+                         "[on purpose] parent_task never finished: the loop "
+                         "lost it, as in the talk; the fixes below find why\n");
     cr_assert_str_eq(
         run.err,
         "timeline: # ran  . waiting in the queue  z parked on a future  - "
@@ -206,8 +231,9 @@ Test(program, unknown_run_is_an_error_with_a_hint)
 {
     Run run = run_talk_loop("fix9", NULL);
     cr_assert_eq(run.status, 2);
-    cr_assert(strstr(run.err, "no run 'fix9' (hint: one of 56 fix1"), "%s",
-              run.err);
+    cr_assert(strstr(run.err, "talk_loop: fix9: no such run: one of 56 fix1"),
+              "%s", run.err);
+    cr_assert(strstr(run.err, "(hint: talk_loop --help)"), "%s", run.err);
     run_free(&run);
 }
 

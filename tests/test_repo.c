@@ -60,6 +60,13 @@ Test(repository, talk_helpers_are_identical_in_every_stage)
     expect_identical_copies(0, "talk.py"); /* the Python twins' talk.h */
 }
 
+/* Each stage folder's Makefile hands its work to the top one: `make -C
+ * 05-generators run` works from anywhere. */
+Test(repository, stage_makefiles_are_identical_in_every_stage)
+{
+    expect_identical_copies(0, "Makefile");
+}
+
 Test(repository, coroutine_core_is_identical_from_stage_05_on)
 {
     expect_identical_copies(4, "coro.h");

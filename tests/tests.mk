@@ -15,6 +15,11 @@ TESTS += $(O)tests/bin/test_twins
 $(O)tests/bin/test_twins: tests/test_twins.c
 $(O)tests/bin/test_twins: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
 
+# The newcomer's path: --help, give-ups, make from a stage folder, PAUSE.
+TESTS += $(O)tests/bin/test_newcomer
+$(O)tests/bin/test_newcomer: tests/test_newcomer.c
+$(O)tests/bin/test_newcomer: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
+
 HARNESS     := tests/harness.c tests/harness.h
 TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
 

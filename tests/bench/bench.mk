@@ -67,7 +67,7 @@ $(BENCH_BINS):
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(BENCH_LIBS) $(LDLIBS)
 
 .PHONY: bench bench-bins
-bench-bins: $(BENCH_BINS)
+bench-bins: $(BENCH_BINS) ## build the benchmark's programs only
 
 bench: bench-bins $(SERVER) ## measure processes, threads, coroutines and C10K servers (QUICK=1: under 30 s)
 	@O='$(O)' QUICK='$(QUICK)' GUARD='$(GUARD)' tests/bench/run-bench.sh

@@ -170,7 +170,8 @@ check_asan() {
     fi
     rm -f "$ASAN_LOGS"/report.*
 
-    RUN_TIMEOUT=${CHECK_RUN_TIMEOUT:-300} RUNS=20 run_stages asan "$ASAN_O" "$ASAN_OPT"
+    # SLOWDOWN: the clients wait as much longer for an answer (talk.h).
+    RUN_TIMEOUT=${CHECK_RUN_TIMEOUT:-300} RUNS=20 SLOWDOWN=4 run_stages asan "$ASAN_O" "$ASAN_OPT"
     if asan_reports_found; then
         record FAIL "asan: sanitizer reports from the stages" "$ASAN_LOGS"
     fi
@@ -311,7 +312,7 @@ check_valgrind() {
     # -o: the wrappers are up to date whatever their sources say.
     local keep=() b
     for b in $CHECK_BINS; do keep+=(-o "$VG_O$b"); done
-    RUN_TIMEOUT=${CHECK_RUN_TIMEOUT:-600} RUNS=3 run_stages valgrind "$VG_O" "$VG_OPT" "${keep[@]}"
+    RUN_TIMEOUT=${CHECK_RUN_TIMEOUT:-600} RUNS=3 SLOWDOWN=20 run_stages valgrind "$VG_O" "$VG_OPT" "${keep[@]}"
 
     banner "valgrind: errors, leaks and descriptors left open"
     if tests/check/valgrind-report.sh "$VALGRIND_LOGS"; then
