@@ -320,6 +320,15 @@ cells = {
     '48': ("In [48]: Task as a Future, on In [24]'s loop", in_48),
 }
 
+# A cell that fails on purpose says so before it runs and after: a bug the
+# talk shows must not look like ours.
+on_purpose = {
+    '48': ("the next cell fails on purpose, as in the talk: In [24]'s loop "
+           "steps a task whose future is not ready",
+           "that failure was expected: stage 08's loop parks a waiting task "
+           "on its future instead (make 08)"),
+}
+
 if __name__ == '__main__':
     talk_init()
     wanted = sys.argv[1] if len(sys.argv) > 1 else None
@@ -329,5 +338,10 @@ if __name__ == '__main__':
         sys.exit(2)
     for name, (title, run) in cells.items():
         if wanted in (None, name):
+            before, after = on_purpose.get(name, (None, None))
+            if before:
+                print(f'[on purpose] {before}')
             print(f'--- {title} ---')
             run()
+            if after:
+                print(f'[on purpose] {after}')

@@ -366,7 +366,10 @@ static int options_from_args(Server *s, int argc, char **argv)
             bad_argument(flag, "not an option: --port N, --idle-timeout S, "
                                "--max-connections N, or --help");
         if (i + 1 == argc)
-            bad_argument(flag, "needs a value after it");
+            bad_argument(flag, strcmp(flag, "--port") == 0
+                                   ? "needs a port number: --port N"
+                                   : "needs a value: --idle-timeout S, "
+                                     "--max-connections N");
         const char *value = argv[i + 1];
         if (strcmp(flag, "--port") == 0)
             port = (int)number_arg(flag, value, 0, 65535,
