@@ -44,6 +44,9 @@ typedef void (*LoopHook)(void *ctx, LoopEvent event, const void *detail);
 
 typedef struct {
     Handle reader, writer;
+    /* The iteration that set each: one set during a pass waits for the
+     * next wait (asyncio's new Handle is not in this pass's events). */
+    unsigned long long reader_since, writer_since;
     int registered; /* the events the kernel watches for this fd */
 } FdEntry;
 
@@ -112,8 +115,9 @@ void remove_writer(Loop *loop, int fd);
 /* Forgets fd (reader, writer, registration) and closes it. */
 void loop_close_fd(Loop *loop, int fd);
 
-/* One iteration: timers due -> ready callbacks -> selector wait. Returns 0,
- * or -1 with a message if the selector failed. */
+/* One iteration (asyncio's _run_once): selector wait -> one pass over the
+ * callbacks queued before, the ready fds' readers and writers, the timers
+ * due. Returns 0, or -1 with a message if the selector failed. */
 int loop_run_once(Loop *loop);
 /* Anything ready, or a timer, reader or writer that could make it so. */
 bool loop_has_work(const Loop *loop);
