@@ -146,6 +146,18 @@ void remove_writer(Loop *loop, int fd)
     remove_handler(loop, fd, false);
 }
 
+bool loop_fd_take_turn(Loop *loop, int fd)
+{
+    if (fd < 0)
+        return false;
+    FdEntry *e = fd_entry(loop, fd);
+    if (e->ops_iteration != loop->iteration) { /* it yielded since */
+        e->ops_iteration = loop->iteration;
+        e->ops = 0;
+    }
+    return ++e->ops > FD_OPS_PER_ITERATION;
+}
+
 void loop_close_fd(Loop *loop, int fd)
 {
     if (fd < 0)
@@ -387,6 +399,10 @@ Loop *loop_new(const char *selector)
     loop->registration = how && strcmp(how, "per-wait") == 0
                              ? REGISTER_PER_WAIT
                              : REGISTER_PERSISTENT;
+    const char *recv = getenv("ASYNCIO_RECV");
+    loop->recv_start = recv && strcmp(recv, "readiness-first") == 0
+                           ? RECV_READINESS_FIRST
+                           : RECV_TRY_FIRST;
     loop->now = monotonic_now();
     return loop;
 }
@@ -399,6 +415,16 @@ void loop_set_registration(Loop *loop, Registration how)
 Registration loop_registration(const Loop *loop)
 {
     return loop->registration;
+}
+
+void loop_set_recv_start(Loop *loop, RecvStart how)
+{
+    loop->recv_start = how;
+}
+
+RecvStart loop_recv_start(const Loop *loop)
+{
+    return loop->recv_start;
 }
 
 const char *loop_selector_name(const Loop *loop)
