@@ -77,7 +77,7 @@ struct Server {
     int error;
     Connection *connections; /* to close them all when stopping */
     long nconnections;
-    bool stopping, said_out_of_fds;
+    bool stop_requested, stopping, said_out_of_fds;
     Future all_closed;
 };
 
@@ -198,9 +198,15 @@ static GenStatus serve_step(Gen *g)
     GEN_END(g);
 }
 
+/* SIGINT or SIGTERM. Only the first one cancels the serve task: once it
+ * is closing every connection, another cancel would cancel the future it
+ * waits on, all_closed, and abandon the orderly close half-way. */
 static void stop_serving(void *arg)
 {
     Server *s = arg;
+    if (s->stop_requested)
+        return;
+    s->stop_requested = true;
     task_cancel(&s->task);
 }
 
