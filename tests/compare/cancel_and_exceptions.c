@@ -5,17 +5,10 @@
  * pending future are InvalidStateError (-1, and a line on stderr). As
  * cancel_and_exceptions.py (EIO stands for OSError(5)).
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdint.h>
 #include <stdio.h>
-
-static Loop *loop;
-
-static const char *py_bool(bool b)
-{
-    return b ? "True" : "False";
-}
 
 typedef struct {
     Gen gen;
@@ -147,13 +140,6 @@ static GenStatus main_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
-        return 1;
     static Main m;
-    Task t;
-    create_task(loop, &t, gen_init(&m.gen, main_step, "main"), "main");
-    run_until_complete(loop, &t.future);
-    loop_close(loop);
-    return 0;
+    return run_main(gen_init(&m.gen, main_step, "main"));
 }

@@ -3,7 +3,7 @@
  * future nobody completes: the future is cancelled at once and the task
  * ends cancelled. As cancel_self_then_await.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 
@@ -30,7 +30,7 @@ static GenStatus main_step(Gen *g)
     TRY_AWAIT(g, &m->await.gen, m->ignored, m->error);
     if (m->error == ECANCELED) {
         printf("task got CancelledError; the future is cancelled: %s\n",
-               future_cancelled(&m->fut) ? "True" : "False");
+               py_bool(future_cancelled(&m->fut)));
         RAISE(g, m->error);
     }
     GEN_END(g);
@@ -38,15 +38,13 @@ static GenStatus main_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
+    if (new_loop() == -1)
         return 1;
     Main m;
     create_task(loop, &task, gen_init(&m.gen, main_step, "main"), "main");
-    if (run_until_complete(loop, &task.future) == 0 &&
-        future_cancelled(&task.future))
+    run_task_then_close(&task);
+    if (future_cancelled(&task.future))
         printf("run_until_complete raised CancelledError; task cancelled: "
                "True\n");
-    loop_close(loop);
     return 0;
 }

@@ -6,7 +6,7 @@
 COMPARE_08 := $(patsubst tests/compare/%.c,$(O)tests/bin/compare/%,\
   $(sort $(wildcard tests/compare/*.c)))
 
-$(COMPARE_08): $(O)tests/bin/compare/%: tests/compare/%.c $(LOOP_08)
+$(COMPARE_08): $(O)tests/bin/compare/%: tests/compare/%.c tests/compare/scenario.h $(LOOP_08)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
 

@@ -3,7 +3,7 @@
  * they run on the next pass, in the order added; one added to a done
  * future is scheduled too. As done_callbacks_run_later.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -19,11 +19,6 @@ static void done(void *name)
            (int)(intptr_t)result);
 }
 
-static void say(void *text)
-{
-    printf("%s\n", (const char *)text);
-}
-
 static void complete(void *arg)
 {
     (void)arg;
@@ -34,16 +29,9 @@ static void complete(void *arg)
     call_soon(loop, say, "call_soon after set_result runs");
 }
 
-static void stop(void *arg)
-{
-    (void)arg;
-    loop_stop(loop);
-}
-
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
+    if (new_loop() == -1)
         return 1;
     future_init(&fut, loop);
     future_add_done_callback(&fut, done, "first");

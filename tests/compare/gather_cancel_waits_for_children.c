@@ -3,35 +3,13 @@
  * gather cancels the children at once; the task sees CancelledError only
  * after they cleaned up. As gather_cancel_waits_for_children.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 
-static Loop *loop;
-
 typedef struct {
     Gen gen;
-    const char *name;
-    Sleep sleep;
-    void *ignored;
-    int error;
-} Child;
-
-static GenStatus child_step(Gen *g)
-{
-    Child *c = (Child *)g;
-    GEN_BEGIN(g);
-    asleep(&c->sleep, loop, 10);
-    TRY_AWAIT(g, &c->sleep.gen, c->ignored, c->error);
-    printf("%s cleans up\n", c->name); /* Python: finally */
-    if (c->error)
-        RAISE(g, c->error);
-    GEN_END(g);
-}
-
-typedef struct {
-    Gen gen;
-    Child child[2];
+    LongSleep child[2];
     Task task[2];
     Future *children[2];
     void *results[2];
@@ -45,14 +23,13 @@ static GenStatus parent_step(Gen *g)
 {
     Parent *p = (Parent *)g;
     GEN_BEGIN(g);
-    p->child[0].name = "child 1";
-    p->child[1].name = "child 2";
     for (int i = 0; i < 2; i++)
-        p->children[i] =
-            &create_task(loop, &p->task[i],
-                         gen_init(&p->child[i].gen, child_step, "child"),
-                         "child")
-                 ->future;
+        p->children[i] = &create_task(loop, &p->task[i],
+                                      long_sleep(&p->child[i],
+                                                 i == 0 ? "child 1" : "child 2",
+                                                 "cleans up"),
+                                      "child")
+                              ->future;
     future_await(&p->await,
                  gather(&p->gather, loop, p->children, 2, p->results));
     TRY_AWAIT(g, &p->await.gen, p->ignored, p->error);
@@ -89,19 +66,12 @@ static GenStatus main_step(Gen *g)
     TRY_AWAIT(g, &m->await.gen, m->ignored, m->error);
     if (m->error == ECANCELED)
         printf("main: parent cancelled: %s\n",
-               future_cancelled(&m->task.future) ? "True" : "False");
+               py_bool(future_cancelled(&m->task.future)));
     GEN_END(g);
 }
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
-        return 1;
     Main m;
-    Task t;
-    create_task(loop, &t, gen_init(&m.gen, main_step, "main"), "main");
-    run_until_complete(loop, &t.future);
-    loop_close(loop);
-    return 0;
+    return run_main(gen_init(&m.gen, main_step, "main"));
 }

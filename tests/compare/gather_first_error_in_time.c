@@ -4,11 +4,9 @@
  * Both fail in one pass, child 2 first. As gather_first_error_in_time.py (child
  * 1's error is EDOM, child 2's ERANGE: an errno stands for the exception).
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
-
-static Loop *loop;
 
 static const char *who(int error)
 {
@@ -73,13 +71,6 @@ static GenStatus main_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
-        return 1;
     Main m;
-    Task t;
-    create_task(loop, &t, gen_init(&m.gen, main_step, "main"), "main");
-    run_until_complete(loop, &t.future);
-    loop_close(loop);
-    return 0;
+    return run_main(gen_init(&m.gen, main_step, "main"));
 }

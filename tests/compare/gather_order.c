@@ -3,15 +3,13 @@
  * order the children finish in; 10,000 children sleeping 10 ms are
  * gathered the same way. As gather_order.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 enum { NAPPERS = 10000 };
-
-static Loop *loop;
 
 typedef struct {
     Gen gen;
@@ -82,26 +80,22 @@ static GenStatus main_step(Gen *g)
     for (int i = 0; i < NAPPERS; i++)
         m->in_order &= m->results[i] == (void *)(intptr_t)i;
     printf("%d children gathered, in argument order: %s\n", NAPPERS,
-           m->in_order ? "True" : "False");
+           py_bool(m->in_order));
     GEN_END(g);
 }
 
 int main(void)
 {
-    loop = loop_new(NULL);
     Main m = {.children = calloc(NAPPERS, sizeof(Child)),
               .tasks = calloc(NAPPERS, sizeof(Task)),
               .futures = calloc(NAPPERS, sizeof(Future *)),
               .results = calloc(NAPPERS, sizeof(void *))};
-    if (!loop || !m.children || !m.tasks || !m.futures || !m.results)
+    if (!m.children || !m.tasks || !m.futures || !m.results)
         return 1;
-    Task t;
-    create_task(loop, &t, gen_init(&m.gen, main_step, "main"), "main");
-    run_until_complete(loop, &t.future);
-    loop_close(loop);
+    int status = run_main(gen_init(&m.gen, main_step, "main"));
     free(m.children);
     free(m.tasks);
     free(m.futures);
     free(m.results);
-    return 0;
+    return status;
 }

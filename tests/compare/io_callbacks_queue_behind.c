@@ -3,7 +3,7 @@
  * was already queued and run in one pass; a reader removed or a timer
  * cancelled earlier in that pass never runs. As io_callbacks_queue_behind.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 #include <sys/socket.h>
@@ -13,21 +13,15 @@ static Loop *loop;
 static int a1, a2;
 static TimerHandle timer1, timer2;
 
-static void say(void *text)
+static void runs(void *name)
 {
-    printf("%s runs\n", (const char *)text);
-}
-
-static void stop(void *arg)
-{
-    (void)arg;
-    loop_stop(loop);
+    printf("%s runs\n", (const char *)name);
 }
 
 static void reader(int fd, const char *name)
 {
     char byte;
-    say((void *)name);
+    runs((void *)name);
     if (read(fd, &byte, 1) != 1)
         perror("read");
     remove_reader(loop, fd);
@@ -47,7 +41,7 @@ static void first(void *arg)
 {
     (void)arg;
     printf("first runs: queues X, removes reader 2, cancels timer 2\n");
-    call_soon(loop, say, "X");
+    call_soon(loop, runs, "X");
     call_soon(loop, stop, NULL);
     remove_reader(loop, a2);
     timer_cancel(loop, &timer2);
@@ -67,8 +61,8 @@ int main(void)
     call_soon(loop, first, NULL);
     add_reader(loop, a1, reader1, "reader 1");
     add_reader(loop, a2, reader2, "reader 2");
-    call_later(loop, &timer1, 0, say, "timer 1");
-    call_later(loop, &timer2, 0, say, "timer 2");
+    call_later(loop, &timer1, 0, runs, "timer 1");
+    call_later(loop, &timer2, 0, runs, "timer 2");
     loop_run_forever(loop);
     printf("run_forever returned\n");
     loop_close(loop);

@@ -4,7 +4,7 @@
  * closed; a second stop meanwhile is ignored, so the close completes. As
  * second_stop_keeps_the_close.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 
@@ -12,7 +12,7 @@ static Loop *loop;
 static Task serve_task;
 static bool stop_requested;
 
-static void stop(void *arg) /* what SIGINT calls */
+static void stop_serving(void *arg) /* what SIGINT calls */
 {
     (void)arg;
     if (stop_requested) {
@@ -26,27 +26,7 @@ static void stop(void *arg) /* what SIGINT calls */
 
 typedef struct {
     Gen gen;
-    const char *name;
-    Sleep sleep;
-    void *ignored;
-    int error;
-} Connection;
-
-static GenStatus connection_step(Gen *g)
-{
-    Connection *c = (Connection *)g;
-    GEN_BEGIN(g);
-    asleep(&c->sleep, loop, 10);
-    TRY_AWAIT(g, &c->sleep.gen, c->ignored, c->error);
-    printf("%s closes\n", c->name); /* Python: finally */
-    if (c->error)
-        RAISE(g, c->error);
-    GEN_END(g);
-}
-
-typedef struct {
-    Gen gen;
-    Connection frame[2];
+    LongSleep frame[2];
     Task connection[2];
     Future all_closed;
     int open;
@@ -67,13 +47,13 @@ static GenStatus serve_step(Gen *g)
 {
     Serve *s = (Serve *)g;
     GEN_BEGIN(g);
-    s->frame[0].name = "connection 1";
-    s->frame[1].name = "connection 2";
     future_init(&s->all_closed, loop);
     s->open = 2;
     for (int i = 0; i < 2; i++) {
         create_task(loop, &s->connection[i],
-                    gen_init(&s->frame[i].gen, connection_step, "connection"),
+                    long_sleep(&s->frame[i],
+                               i == 0 ? "connection 1" : "connection 2",
+                               "closes"),
                     "connection");
         future_add_done_callback(&s->connection[i].future, closed, s);
     }
@@ -83,7 +63,7 @@ static GenStatus serve_step(Gen *g)
         printf("serve: cancelled, closes every connection\n");
     for (int i = 0; i < 2; i++)
         task_cancel(&s->connection[i]);
-    call_soon(loop, stop, NULL); /* SIGINT again, while serve waits */
+    call_soon(loop, stop_serving, NULL); /* SIGINT again, while serve waits */
     future_await(&s->await, &s->all_closed);
     AWAIT(g, &s->await.gen, s->ignored);
     printf("serve: all closed\n");
@@ -92,17 +72,15 @@ static GenStatus serve_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
+    if (new_loop() == -1)
         return 1;
     static Serve s;
     create_task(loop, &serve_task, gen_init(&s.gen, serve_step, "serve"),
                 "serve");
     TimerHandle t;
-    call_later(loop, &t, 0.01, stop, NULL);
-    run_until_complete(loop, &serve_task.future);
+    call_later(loop, &t, 0.01, stop_serving, NULL);
+    run_task_then_close(&serve_task);
     printf("serve finished, cancelled: %s\n",
-           future_cancelled(&serve_task.future) ? "True" : "False");
-    loop_close(loop);
+           py_bool(future_cancelled(&serve_task.future)));
     return 0;
 }

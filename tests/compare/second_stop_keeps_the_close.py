@@ -4,7 +4,7 @@ import asyncio
 stop_requested = False
 
 
-def stop():  # what SIGINT calls
+def stop_serving():  # what SIGINT calls
     global stop_requested
     if stop_requested:
         print("stop: already stopping, ignored")
@@ -40,14 +40,14 @@ async def serve():
         print("serve: cancelled, closes every connection")
     for c in connections:
         c.cancel()
-    loop.call_soon(stop)  # SIGINT again, while serve waits
+    loop.call_soon(stop_serving)  # SIGINT again, while serve waits
     await all_closed
     print("serve: all closed")
 
 
 loop = asyncio.new_event_loop()
 serve_task = loop.create_task(serve())
-loop.call_later(0.01, stop)
+loop.call_later(0.01, stop_serving)
 loop.run_until_complete(serve_task)
 print(f"serve finished, cancelled: {serve_task.cancelled()}")
 loop.close()

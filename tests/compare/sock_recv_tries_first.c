@@ -3,7 +3,7 @@
  * returns without yielding; on an empty one it waits for the data. As
  * sock_recv_tries_first.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,11 +12,6 @@
 
 static Loop *loop;
 static int pair[2];
-
-static void say(void *text)
-{
-    printf("%s\n", (const char *)text);
-}
 
 static void peer_sends(void *arg)
 {
@@ -56,16 +51,12 @@ static GenStatus main_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop || socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == -1)
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == -1)
         return 1;
     fcntl(pair[0], F_SETFL, fcntl(pair[0], F_GETFL) | O_NONBLOCK);
     Main m;
-    Task t;
-    create_task(loop, &t, gen_init(&m.gen, main_step, "main"), "main");
-    run_until_complete(loop, &t.future);
-    loop_close_fd(loop, pair[0]);
+    int status = run_main(gen_init(&m.gen, main_step, "main"));
+    close(pair[0]);
     close(pair[1]);
-    loop_close(loop);
-    return 0;
+    return status;
 }

@@ -3,7 +3,7 @@
  * pass under way is over: it does not ask the selector again, so an IO
  * callback waits for the next run. As stop_ends_the_pass.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 #include <sys/socket.h>
@@ -29,12 +29,6 @@ static void stopper(void *arg)
     loop_stop(loop);
     if (write(pair[1], "x", 1) != 1)
         perror("write");
-}
-
-static void stop(void *arg)
-{
-    (void)arg;
-    loop_stop(loop);
 }
 
 int main(void)

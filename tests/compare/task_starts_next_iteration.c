@@ -4,17 +4,12 @@
  * awaiting a pending future parks until it is done, and others run
  * meanwhile. As task_starts_next_iteration.py.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 
 static Loop *loop;
 static Future fut;
-
-static void say(void *text)
-{
-    printf("%s\n", (const char *)text);
-}
 
 typedef struct {
     Gen gen;
@@ -56,8 +51,7 @@ static GenStatus other_step(Gen *g)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
+    if (new_loop() == -1)
         return 1;
     future_init(&fut, loop);
     call_soon(loop, say, "callback queued before the tasks runs");
@@ -68,7 +62,6 @@ int main(void)
                 "waiter");
     printf("create_task returned: nothing ran yet\n");
     create_task(loop, &other, gen_init(&o.gen, other_step, "other"), "other");
-    run_until_complete(loop, &waiting.future);
-    loop_close(loop);
+    run_task_then_close(&waiting);
     return 0;
 }

@@ -4,27 +4,13 @@
  * As timer_ties_in_call_order.py (call_later from one clock reading, as
  * call_at there).
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
 
-static Loop *loop;
-
-static void say(void *text)
-{
-    printf("%s\n", (const char *)text);
-}
-
-static void stop(void *arg)
-{
-    (void)arg;
-    loop_stop(loop);
-}
-
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
+    if (new_loop() == -1)
         return 1;
     TimerHandle t[4];
     call_later(loop, &t[0], 0.01, say, "timer A runs");

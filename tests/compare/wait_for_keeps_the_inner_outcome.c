@@ -4,13 +4,11 @@
  * the cancellation is wait_for's; only a cancelled inner is a TimeoutError.
  * As wait_for_keeps_the_inner_outcome.py (EINVAL stands for ValueError).
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-static Loop *loop;
 
 typedef struct {
     Gen gen;
@@ -78,19 +76,12 @@ static GenStatus main_step(Gen *g)
     TRY_AWAIT(g, &m->wait.gen, m->result, m->error);
     if (m->error == ETIMEDOUT)
         printf("timeout 0: TimeoutError, the task never ran: %s\n",
-               future_cancelled(&m->task.future) ? "True" : "False");
+               py_bool(future_cancelled(&m->task.future)));
     GEN_END(g);
 }
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
-        return 1;
     Main m;
-    Task t;
-    create_task(loop, &t, gen_init(&m.gen, main_step, "main"), "main");
-    run_until_complete(loop, &t.future);
-    loop_close(loop);
-    return 0;
+    return run_main(gen_init(&m.gen, main_step, "main"));
 }
