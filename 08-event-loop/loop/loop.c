@@ -158,6 +158,18 @@ bool loop_fd_take_turn(Loop *loop, int fd)
     return ++e->ops > FD_OPS_PER_ITERATION;
 }
 
+void loop_fd_drained(Loop *loop, int fd)
+{
+    if (fd >= 0)
+        fd_entry(loop, fd)->drained_iteration = loop->iteration;
+}
+
+bool loop_fd_was_drained(const Loop *loop, int fd)
+{
+    return fd >= 0 && fd < loop->fds_cap &&
+           loop->fds[fd].drained_iteration == loop->iteration;
+}
+
 void loop_close_fd(Loop *loop, int fd)
 {
     if (fd < 0)

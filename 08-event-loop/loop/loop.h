@@ -64,8 +64,9 @@ typedef struct {
      * next wait (asyncio's new Handle is not in this pass's events). */
     unsigned long long reader_since, writer_since;
     int registered; /* the events the kernel watches for this fd */
-    unsigned long long ops_iteration; /* loop_fd_take_turn's count, */
-    int ops;                          /* for this iteration */
+    unsigned long long ops_iteration;     /* loop_fd_take_turn's count, */
+    int ops;                              /* for this iteration */
+    unsigned long long drained_iteration; /* loop_fd_drained's */
 } FdEntry;
 
 struct SignalHandlers; /* signals.c's, kept on the loop it serves */
@@ -137,6 +138,12 @@ void remove_writer(Loop *loop, int fd);
 /* Counts one socket operation on fd; true when fd has had its
  * FD_OPS_PER_ITERATION in this iteration: time to give the loop a turn. */
 bool loop_fd_take_turn(Loop *loop, int fd);
+/* A recv on fd came back short: the kernel had no more. In the same
+ * iteration (the same task step: nothing else ran since), sock_recv then
+ * waits for readiness instead of trying a recv that would fail, as libuv
+ * stops reading after a partial read. */
+void loop_fd_drained(Loop *loop, int fd);
+bool loop_fd_was_drained(const Loop *loop, int fd);
 /* Forgets fd (reader, writer, registration) and closes it. */
 void loop_close_fd(Loop *loop, int fd);
 

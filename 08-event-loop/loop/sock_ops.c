@@ -8,7 +8,9 @@
  *
  * How sock_recv starts, chosen per loop (loop.h, ASYNCIO_RECV):
  *   try first (asyncio, the default): recv at once; only on EAGAIN wait
- *     for readiness. Data already there costs no trip round the loop.
+ *     for readiness. Data already there costs no trip round the loop. Not
+ *     right after a short read in the same task step (libuv's rule too):
+ *     the kernel had no more a moment ago, so the try would only fail.
  *   readiness first (libuv): wait for readiness, then read once. In a
  *     ping-pong the recv at once nearly always fails: this saves it.
  * And how the descriptor stays registered (loop.h, ASYNCIO_REGISTRATION):
@@ -93,14 +95,24 @@ static Future *fd_wait(FdWait *w, Loop *loop, int fd, int events)
 
 /* --- sock_recv ----------------------------------------------------------- */
 
+/* recv, noting a short read: the kernel had no more (loop_fd_drained). */
+static ssize_t recv_some(SockRecv *r)
+{
+    ssize_t n = recv(r->fd, r->buf, r->size, 0);
+    if (n >= 0 && (size_t)n < r->size)
+        loop_fd_drained(r->loop, r->fd);
+    return n;
+}
+
 static GenStatus sock_recv_step(Gen *g)
 {
     SockRecv *r = (SockRecv *)g;
     GEN_BEGIN(g);
     if (loop_fd_take_turn(r->loop, r->fd))
         GIVE_THE_LOOP_A_TURN(g);
-    if (loop_recv_start(r->loop) == RECV_TRY_FIRST) {
-        r->received = recv(r->fd, r->buf, r->size, 0); /* asyncio: try */
+    if (loop_recv_start(r->loop) == RECV_TRY_FIRST &&
+        !loop_fd_was_drained(r->loop, r->fd)) {
+        r->received = recv_some(r); /* asyncio: try */
         if (r->received >= 0)
             GEN_RETURN(g, r);
         if (!would_block(errno))
@@ -109,7 +121,7 @@ static GenStatus sock_recv_step(Gen *g)
     for (;;) {
         future_await(&r->await, fd_wait(&r->wait, r->loop, r->fd, SELECT_READ));
         AWAIT(g, &r->await.gen, r->ignored);
-        r->received = recv(r->fd, r->buf, r->size, 0);
+        r->received = recv_some(r);
         if (r->received >= 0)
             GEN_RETURN(g, r);
         if (!would_block(errno)) /* ECONNRESET, ETIMEDOUT...: the task's */
