@@ -27,6 +27,7 @@ static void complete(void *arg)
     printf("complete: set_result returned\n");
     future_add_done_callback(&fut, done, "late");
     call_soon(loop, say, "call_soon after set_result runs");
+    call_soon(loop, stop, NULL);
 }
 
 int main(void)
@@ -38,8 +39,6 @@ int main(void)
     future_add_done_callback(&fut, done, "second");
     future_add_done_callback(&fut, done, "third");
     call_soon(loop, complete, NULL);
-    TimerHandle t;
-    call_later(loop, &t, 0.01, stop, NULL);
     loop_run_forever(loop);
     future_free(&fut);
     loop_close(loop);

@@ -13,9 +13,9 @@ def complete():
     print("complete: set_result returned")
     fut.add_done_callback(lambda f: print(f"late done callback runs: {f.result()}"))
     loop.call_soon(print, "call_soon after set_result runs")
+    loop.call_soon(loop.stop)
 
 
 loop.call_soon(complete)
-loop.call_later(0.01, loop.stop)
 loop.run_forever()
 loop.close()
