@@ -100,6 +100,7 @@ struct Server {
     long nconnections;
     double idle_timeout;   /* seconds; 0: none */
     long max_connections;  /* 0: no cap */
+    bool stop_requested;   /* a signal came: a second one changes nothing */
     bool stopping, failed; /* failed: accept did, exit 1 */
     bool said_out_of_fds, said_accept_error, said_full, said_out_of_memory;
     Future all_closed;
@@ -317,9 +318,15 @@ static GenStatus serve_step(Gen *g)
     GEN_END(g);
 }
 
+/* SIGINT or SIGTERM. Only the first one cancels the serve task: once it
+ * is closing every connection, another cancel would cancel the future it
+ * waits on, all_closed, and abandon the orderly close half-way. */
 static void stop_serving(void *arg)
 {
     Server *s = arg;
+    if (s->stop_requested)
+        return;
+    s->stop_requested = true;
     task_cancel(&s->task);
 }
 

@@ -29,6 +29,9 @@ $(O)tests/bin/test_08_event_loop: tests/test_08_event_loop.c $(LOOP_08)
 $(O)tests/bin/test_08_event_loop_poll: tests/test_08_event_loop.c $(LOOP_08)
 $(O)tests/bin/test_08_event_loop_poll: TEST_CFLAGS += -DTEST_SELECTOR='"poll"'
 $(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
+# echo_server's own functions, in process: its orderly shutdown.
+TESTS += $(O)tests/bin/test_08_echo_shutdown
+$(O)tests/bin/test_08_echo_shutdown: tests/test_08_echo_shutdown.c $(LOOP_08)
 # TRACE=1 on the real loop: legend, one clock, 16 columns, summary, length.
 TESTS += $(O)tests/bin/test_08_trace
 $(O)tests/bin/test_08_trace: tests/test_08_trace.c $(LOOP_08)

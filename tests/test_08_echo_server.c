@@ -13,12 +13,16 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static Server server;
@@ -225,6 +229,153 @@ Test(e2e, echo_server_rejects_a_bad_flag)
                               "number from 0 to 65535"),
               "%s", run.err);
     run_free(&run);
+}
+
+/* --- fairness: one client sending flat out starves nobody ---------------- */
+
+enum { BLAST_CHUNK = 64 * 1024, BLAST_WARM_UP = 8 << 20, PROBES = 21 };
+/* "A small multiple" of a 1-byte echo, where each turn the blaster gets
+ * moves 128 KiB: measured here, fair is 10 to 40 times the probe alone
+ * (2 busy loops beside it included), and without the turns 200 to 1,100
+ * times. */
+static const double FAIR_FACTOR = 60;
+
+/* A client sending flat out, on two threads of its own: one sends, the
+ * other reads the echo back as fast as it comes, so the server's sends
+ * never wait. Before each probe the test piles up what the kernel will
+ * take (pile_up), so the server's recvs never wait either: without a turn
+ * given now and then, its task would hold the loop for as long as the
+ * pile and the sending thread last. */
+typedef struct {
+    int fd;
+    atomic_bool stop;
+    atomic_llong received;
+    char out[BLAST_CHUNK];
+    char in[16 * BLAST_CHUNK]; /* reads faster than the server writes */
+} Blaster;
+
+static void *blast_out(void *arg)
+{
+    Blaster *b = arg;
+    while (!atomic_load(&b->stop)) {
+        struct pollfd p = {b->fd, POLLOUT, 0};
+        if (poll(&p, 1, 100) == 1 &&
+            send(b->fd, b->out, BLAST_CHUNK, MSG_DONTWAIT) == -1 &&
+            errno != EAGAIN)
+            break;
+    }
+    return NULL;
+}
+
+static void *blast_in(void *arg)
+{
+    Blaster *b = arg;
+    while (!atomic_load(&b->stop)) {
+        struct pollfd p = {b->fd, POLLIN, 0};
+        if (poll(&p, 1, 100) < 1)
+            continue;
+        ssize_t n = recv(b->fd, b->in, sizeof b->in, MSG_DONTWAIT);
+        if (n == 0 || (n == -1 && errno != EAGAIN))
+            break;
+        atomic_fetch_add(&b->received, n > 0 ? n : 0);
+    }
+    return NULL;
+}
+
+/* Sends until the kernel takes no more: ours and the server's buffers. */
+static void pile_up(Blaster *b)
+{
+    while (send(b->fd, b->out, BLAST_CHUNK, MSG_DONTWAIT) > 0)
+        ;
+    cr_assert(errno == EAGAIN, "blaster: %s", strerror(errno));
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One probe, the server stopped meanwhile so every kind of work is
+ * there when it resumes (the blaster's pile, if any, included): the
+ * seconds from SIGCONT to a 1-byte echo on fd or, with fd -1, on a new
+ * connection (accepting it included). */
+static double probe(int fd, Blaster *b)
+{
+    kill(server.pid, SIGSTOP);
+    if (b)
+        pile_up(b);
+    int own = fd == -1 ? tcp_connect(server.port) : fd;
+    cr_assert_neq(own, -1, "connect failed");
+    send_all(own, "p", 1);
+    double began = now_seconds();
+    kill(server.pid, SIGCONT);
+    struct pollfd p = {own, POLLIN, 0};
+    cr_assert_eq(poll(&p, 1, (int)(scaled(10) * 1000)), 1,
+                 "no echo within 10 s");
+    double took = now_seconds() - began;
+    char byte;
+    cr_assert_eq(recv(own, &byte, 1, 0), 1, "no echo of the probe");
+    if (fd == -1)
+        close(own);
+    return took;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_probe(int fd, Blaster *b)
+{
+    double took[PROBES];
+    for (int i = 0; i < PROBES; i++)
+        took[i] = probe(fd, b);
+    qsort(took, PROBES, sizeof *took, by_value);
+    return took[PROBES / 2];
+}
+
+/* sock_recv and sock_sendall succeed at once for as long as a client
+ * sends flat out: without a turn for the loop now and then, that client's
+ * task would hold the loop, and nobody else would be echoed or accepted.
+ * Each bound is the same probe's median without the blaster, same run. */
+Test(e2e, echo_server_one_client_sending_flat_out_starves_nobody)
+{
+    start_echo(NULL);
+    int fd = tcp_connect(server.port);
+    cr_assert_neq(fd, -1);
+    double echo_alone = median_probe(fd, NULL);
+    double accept_alone = median_probe(-1, NULL);
+    Blaster *b = calloc(1, sizeof *b);
+    cr_assert(b);
+    b->fd = tcp_connect(server.port);
+    cr_assert_neq(b->fd, -1);
+    pthread_t out, in;
+    cr_assert_eq(pthread_create(&out, NULL, blast_out, b), 0);
+    cr_assert_eq(pthread_create(&in, NULL, blast_in, b), 0);
+    for (double waited = 0; atomic_load(&b->received) < BLAST_WARM_UP;
+         waited += 0.01) { /* flowing both ways, the buffers grown */
+        cr_assert_lt(waited, scaled(10), "the blaster got no echo");
+        poll(NULL, 0, 10);
+    }
+    double echo_beside = median_probe(fd, b);
+    double accept_beside = median_probe(-1, b);
+    atomic_store(&b->stop, true);
+    pthread_join(out, NULL);
+    pthread_join(in, NULL);
+    cr_assert_lt(echo_beside, FAIR_FACTOR * echo_alone,
+                 "an echo took %.6f s beside a client sending flat out, "
+                 "%.6f s alone",
+                 echo_beside, echo_alone);
+    cr_assert_lt(accept_beside, FAIR_FACTOR * accept_alone,
+                 "a new client was served in %.6f s beside a client sending "
+                 "flat out, %.6f s alone",
+                 accept_beside, accept_alone);
+    close(b->fd);
+    close(fd);
+    free(b);
 }
 
 Test(e2e, echo_server_stops_on_sigint_with_connections_open)

@@ -217,6 +217,64 @@ Test(loop, gather_returns_results_in_argument_order)
         cr_assert_eq(results[i], ARG(i + 1), "result %d out of order", i);
 }
 
+/* A child that sleeps 10 ms: the children of the scale test below. */
+typedef struct {
+    Gen gen;
+    Sleep sleep;
+    void *ignored;
+} Nap;
+
+static GenStatus nap_step(Gen *g)
+{
+    Nap *n = (Nap *)g;
+    GEN_BEGIN(g);
+    asleep(&n->sleep, loop, 0.01);
+    AWAIT(g, &n->sleep.gen, n->ignored);
+    GEN_END(g);
+}
+
+/* Seconds to create n napping tasks and gather them. */
+static double gather_naps(int n)
+{
+    Task *tasks = malloc((size_t)n * sizeof *tasks);
+    Nap *naps = malloc((size_t)n * sizeof *naps);
+    Future **children = malloc((size_t)n * sizeof *children);
+    void **results = malloc((size_t)n * sizeof *results);
+    cr_assert(tasks && naps && children && results);
+    double began = monotonic_now();
+    for (int i = 0; i < n; i++)
+        children[i] = &create_task(loop, &tasks[i],
+                                   gen_init(&naps[i].gen, nap_step, "n"), "nap")
+                           ->future;
+    Gather g;
+    cr_assert_eq(
+        run_until_complete(loop, gather(&g, loop, children, n, results)), 0);
+    double took = monotonic_now() - began;
+    cr_assert_eq(g.outer.error, 0);
+    free(tasks);
+    free(naps);
+    free(children);
+    free(results);
+    return took;
+}
+
+/* Each child's completion costs gather O(1): ten times the children cost
+ * about ten times as much (plus the 10 ms nap), where a scan of every
+ * child per completion would cost a hundred times. */
+Test(loop, gather_is_linear_in_its_children, .timeout = 60 * BUILD_SLOWDOWN)
+{
+    double small = gather_naps(10000);
+    for (int i = 0; i < 2; i++) { /* the quickest of three: less noise */
+        double again = gather_naps(10000);
+        small = again < small ? again : small;
+    }
+    double big = gather_naps(100000);
+    cr_assert_lt(big, 30 * small,
+                 "100,000 children took %.3f s, 10,000 took %.3f s: more "
+                 "than linear",
+                 big, small);
+}
+
 Test(loop, waiting_2_seconds_burns_no_cpu)
 {
     struct rusage before, after;

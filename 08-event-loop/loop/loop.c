@@ -8,18 +8,21 @@
  *   selector      add_reader/add_writer: callbacks for descriptors
  *                 (signals arrive as one of them: signals.c)
  *
- *   loop_run_once:
- *     1. timers due      every timer whose deadline passed -> ready queue
- *     2. ready callbacks run the callbacks queued now (a snapshot: what
- *                        they queue runs on the next iteration)
- *     3. selector wait   sleep in the kernel until an IO event or the next
- *                        deadline (not at all if something is ready), then
- *                        run the readers and writers of the ready fds
+ *   loop_run_once, in _run_once's order:
+ *     1. selector wait   sleep in the kernel until an IO event or the next
+ *                        deadline (not at all if something is ready)
+ *     2. one pass        the callbacks queued before this iteration, then
+ *                        the readers and writers of the ready fds, then
+ *                        the timers due; what they queue waits for the
+ *                        next iteration
  *
- * asyncio queues IO callbacks in step 3 and runs them in the next pass of
- * step 2; we run them at once, as libuv's uv__io_poll does: the same order,
- * one trip through the queue fewer, and a reader removed by an earlier
- * callback of the same batch is never called late.
+ * asyncio appends the IO callbacks and the due timers to the ready queue,
+ * behind what was already there, and runs them all in one pass. We run
+ * them in place, in that same order, after the callbacks queued before:
+ * one trip through the queue fewer. A reader removed, or a timer
+ * cancelled, by an earlier callback of the pass is not called (asyncio:
+ * its cancelled Handle is skipped), nor is a reader or timer set during
+ * the pass: it waits for the next iteration, as in asyncio.
  */
 #include "loop.h"
 #include "../talk.h"
@@ -51,12 +54,11 @@ void call_at(Loop *loop, TimerHandle *timer, double when, Callback fn,
     timer_heap_push(&loop->timers, timer);
 }
 
+/* A due timer runs in the pass that finds it due, straight off the heap
+ * (loop_run_once): cancelled before its turn, it is off the heap and
+ * never runs. */
 void timer_cancel(Loop *loop, TimerHandle *timer)
 {
-    if (timer->heap_index == TIMER_DUE) {
-        handle_cancel(loop, timer->due);
-        timer->heap_index = -1;
-    }
     timer_heap_remove(&loop->timers, timer);
 }
 
@@ -109,6 +111,7 @@ static int add_handler(Loop *loop, int fd, bool reading, Callback fn, void *arg)
     Handle *slot = reading ? &e->reader : &e->writer;
     bool was_set = slot->fn != NULL;
     *slot = (Handle){fn, arg};
+    *(reading ? &e->reader_since : &e->writer_since) = loop->iteration;
     bool shrink = loop->registration == REGISTER_PER_WAIT;
     if (update_registration(loop, fd, shrink) == -1) {
         slot->fn = NULL;
@@ -151,6 +154,30 @@ void remove_writer(Loop *loop, int fd)
     remove_handler(loop, fd, false);
 }
 
+bool loop_fd_take_turn(Loop *loop, int fd)
+{
+    if (fd < 0)
+        return false;
+    FdEntry *e = fd_entry(loop, fd);
+    if (e->ops_iteration != loop->iteration) { /* it yielded since */
+        e->ops_iteration = loop->iteration;
+        e->ops = 0;
+    }
+    return ++e->ops > FD_OPS_PER_ITERATION;
+}
+
+void loop_fd_drained(Loop *loop, int fd)
+{
+    if (fd >= 0)
+        fd_entry(loop, fd)->drained_iteration = loop->iteration;
+}
+
+bool loop_fd_was_drained(const Loop *loop, int fd)
+{
+    return fd >= 0 && fd < loop->fds_cap &&
+           loop->fds[fd].drained_iteration == loop->iteration;
+}
+
 void loop_close_fd(Loop *loop, int fd)
 {
     if (fd < 0)
@@ -163,18 +190,23 @@ void loop_close_fd(Loop *loop, int fd)
     close(fd);
 }
 
-/* Step 3's second half: the callbacks of one ready descriptor. A callback
- * may remove the other one, or close fd: look the entry up again. */
+/* Python: _process_events, and the pass that runs what it queued. A
+ * callback may remove the other one, or close fd: look the entry up again
+ * before each. */
 static void dispatch(Loop *loop, SelectorEvent ev)
 {
     if (ev.fd >= loop->fds_cap)
         return;
-    if ((ev.events & SELECT_READ) && loop->fds[ev.fd].reader.fn)
-        loop->fds[ev.fd].reader.fn(loop->fds[ev.fd].reader.arg);
-    if ((ev.events & SELECT_WRITE) && loop->fds[ev.fd].writer.fn)
-        loop->fds[ev.fd].writer.fn(loop->fds[ev.fd].writer.arg);
-    /* An event nobody waits for: the lazy unregistration happens now. */
     FdEntry *e = &loop->fds[ev.fd];
+    if ((ev.events & SELECT_READ) && e->reader.fn &&
+        e->reader_since < loop->iteration)
+        e->reader.fn(e->reader.arg);
+    e = &loop->fds[ev.fd];
+    if ((ev.events & SELECT_WRITE) && e->writer.fn &&
+        e->writer_since < loop->iteration)
+        e->writer.fn(e->writer.arg);
+    /* An event nobody waits for: the lazy unregistration happens now. */
+    e = &loop->fds[ev.fd];
     if (ev.events & e->registered & ~wanted_events(e))
         update_registration(loop, ev.fd, true);
 }
@@ -188,26 +220,28 @@ bool loop_has_work(const Loop *loop)
 
 /* --- run_once ------------------------------------------------------------ */
 
-static void run_due_timers(Loop *loop)
+/* The timers due when the pass began: none set during it (its sequence
+ * number is too new), none cancelled before its turn (off the heap). */
+static void run_due_timers(Loop *loop, unsigned long long set_before)
 {
     TimerHandle *t;
-    while ((t = timer_heap_top(&loop->timers)) && t->when <= loop->now) {
+    while ((t = timer_heap_top(&loop->timers)) && t->when <= loop->now &&
+           t->seq < set_before) {
         timer_heap_remove(&loop->timers, t); /* off the heap: it may be set
                                                 again */
-        t->due = call_soon(loop, t->handle.fn, t->handle.arg);
-        t->heap_index = TIMER_DUE;
+        t->handle.fn(t->handle.arg);
     }
 }
 
-static void run_ready_snapshot(Loop *loop)
+static void run_ready(Loop *loop, size_t n)
 {
-    for (size_t n = loop->ready.count; n > 0; n--) {
+    for (; n > 0; n--) {
         Handle h = ready_queue_pop(&loop->ready);
         h.fn(h.arg);
     }
 }
 
-/* How long step 3 may sleep: not at all if callbacks are ready or the loop
+/* How long step 1 may sleep: not at all if callbacks are ready or the loop
  * is stopping, until the next deadline if there is a timer, else until an
  * IO event (-1). */
 static int selector_timeout_ms(const Loop *loop)
@@ -225,26 +259,24 @@ static int selector_timeout_ms(const Loop *loop)
     return ms > 86400000.0 ? 86400000 : (int)ms + ((double)(int)ms < ms);
 }
 
-static int wait_for_io(Loop *loop)
+/* Step 1: the events in loop->events, their count in it->nevents. */
+static int wait_for_io(Loop *loop, LoopIteration *it)
 {
-    int timeout = selector_timeout_ms(loop);
+    it->timeout_ms = selector_timeout_ms(loop);
+    it->nevents = 0;
     if (!loop_has_work(loop))
         return 0; /* loop_run_forever says why it cannot go on */
     int n = 0;
     /* With nothing registered and callbacks ready, asking the kernel is a
      * syscall for nothing: task switches stay in user space. */
-    if (timeout != 0 || loop->nhandlers > 0)
-        n = loop->selector->ops->wait(loop->selector, timeout, loop->events);
+    if (it->timeout_ms != 0 || loop->nhandlers > 0)
+        n = loop->selector->ops->wait(loop->selector, it->timeout_ms,
+                                      loop->events);
     if (n == -1 && errno != EINTR) {
         perror("event loop: selector wait");
         return -1;
     }
-    loop->now = monotonic_now();
-    for (int i = 0; i < n; i++)
-        dispatch(loop, loop->events[i]);
-    loop_notify(
-        loop, LOOP_ITERATED,
-        &(LoopIteration){.nevents = n < 0 ? 0 : n, .timeout_ms = timeout});
+    it->nevents = n < 0 ? 0 : n;
     return 0;
 }
 
@@ -252,9 +284,18 @@ int loop_run_once(Loop *loop)
 {
     loop->iteration++;
     loop->now = monotonic_now();
-    run_due_timers(loop);     /* 1. timers due */
-    run_ready_snapshot(loop); /* 2. ready callbacks */
-    return wait_for_io(loop); /* 3. selector wait */
+    LoopIteration it;
+    if (wait_for_io(loop, &it) == -1) /* 1. selector wait */
+        return -1;
+    loop->now = monotonic_now();
+    size_t queued_before = loop->ready.count; /* 2. one pass: */
+    unsigned long long timers_before = loop->timers.next_seq;
+    run_ready(loop, queued_before); /* what was queued, */
+    for (int i = 0; i < it.nevents; i++)
+        dispatch(loop, loop->events[i]); /* the ready fds, */
+    run_due_timers(loop, timers_before); /* the timers due */
+    loop_notify(loop, LOOP_ITERATED, &it);
+    return 0;
 }
 
 /* --- run_forever, run_until_complete, stop ------------------------------- */
@@ -378,6 +419,10 @@ Loop *loop_new(const char *selector)
     loop->registration = how && strcmp(how, "per-wait") == 0
                              ? REGISTER_PER_WAIT
                              : REGISTER_PERSISTENT;
+    const char *recv = getenv("ASYNCIO_RECV");
+    loop->recv_start = recv && strcmp(recv, "readiness-first") == 0
+                           ? RECV_READINESS_FIRST
+                           : RECV_TRY_FIRST;
     loop->now = monotonic_now();
     return loop;
 }
@@ -390,6 +435,16 @@ void loop_set_registration(Loop *loop, Registration how)
 Registration loop_registration(const Loop *loop)
 {
     return loop->registration;
+}
+
+void loop_set_recv_start(Loop *loop, RecvStart how)
+{
+    loop->recv_start = how;
+}
+
+RecvStart loop_recv_start(const Loop *loop)
+{
+    return loop->recv_start;
 }
 
 const char *loop_selector_name(const Loop *loop)

@@ -23,6 +23,22 @@ typedef enum {
                             a descriptor nobody waits on any more */
 } Registration;
 
+/* How sock_recv starts. */
+typedef enum {
+    RECV_TRY_FIRST,       /* asyncio: recv at once, wait only on EAGAIN, so
+                             data already there costs no trip round the loop */
+    RECV_READINESS_FIRST, /* libuv: wait for readiness, then read once: no
+                             recv that fails in a ping-pong, one wait shared
+                             by every ready connection */
+} RecvStart;
+
+/* Fairness: socket operations that succeed at once never yield, so a task
+ * whose peer sends flat out would keep the loop to itself. sock_ops.c
+ * gives the loop a turn (a bare yield) when one descriptor has had this
+ * many operations in one iteration (libuv's uv__read stops at 32 reads
+ * per event; asyncio's transports read once per event). */
+enum { FD_OPS_PER_ITERATION = 4 };
+
 /* What the loop tells its hook (TRACE=1's timeline is one): a run began
  * or ended, an iteration ended (detail: a LoopIteration), and, told by the
  * tasks through loop_notify, a task was created or just took a step
@@ -44,7 +60,13 @@ typedef void (*LoopHook)(void *ctx, LoopEvent event, const void *detail);
 
 typedef struct {
     Handle reader, writer;
+    /* The iteration that set each: one set during a pass waits for the
+     * next wait (asyncio's new Handle is not in this pass's events). */
+    unsigned long long reader_since, writer_since;
     int registered; /* the events the kernel watches for this fd */
+    unsigned long long ops_iteration;     /* loop_fd_take_turn's count, */
+    int ops;                              /* for this iteration */
+    unsigned long long drained_iteration; /* loop_fd_drained's */
 } FdEntry;
 
 struct SignalHandlers; /* signals.c's, kept on the loop it serves */
@@ -61,6 +83,7 @@ typedef struct Loop {
     TimerHeap timers;
     Selector *selector;
     Registration registration;
+    RecvStart recv_start;
     SelectorEvent events[SELECTOR_MAX_EVENTS]; /* what one wait reports */
     FdEntry *fds;                              /* indexed by descriptor */
     int fds_cap;
@@ -74,11 +97,14 @@ typedef struct Loop {
 
 /* Python: asyncio.new_event_loop(). selector: "epoll", "kqueue", "poll" or
  * NULL (ASYNCIO_SELECTOR, else the build's default). Registration from
- * ASYNCIO_REGISTRATION=per-wait|persistent (default persistent). NULL with
- * a message on failure. */
+ * ASYNCIO_REGISTRATION=per-wait|persistent (default persistent), how
+ * sock_recv starts from ASYNCIO_RECV=try-first|readiness-first (default
+ * try-first, asyncio's). NULL with a message on failure. */
 Loop *loop_new(const char *selector);
 void loop_set_registration(Loop *loop, Registration how);
 Registration loop_registration(const Loop *loop);
+void loop_set_recv_start(Loop *loop, RecvStart how);
+RecvStart loop_recv_start(const Loop *loop);
 const char *loop_selector_name(const Loop *loop);
 /* Python: loop.close(). Runs what loop_call_at_close queued, then frees
  * the loop's own memory; closes no socket of the caller's. */
@@ -122,11 +148,21 @@ int add_reader(Loop *loop, int fd, Callback fn, void *arg);
 int add_writer(Loop *loop, int fd, Callback fn, void *arg);
 void remove_reader(Loop *loop, int fd);
 void remove_writer(Loop *loop, int fd);
+/* Counts one socket operation on fd; true when fd has had its
+ * FD_OPS_PER_ITERATION in this iteration: time to give the loop a turn. */
+bool loop_fd_take_turn(Loop *loop, int fd);
+/* A recv on fd came back short: the kernel had no more. In the same
+ * iteration (the same task step: nothing else ran since), sock_recv then
+ * waits for readiness instead of trying a recv that would fail, as libuv
+ * stops reading after a partial read. */
+void loop_fd_drained(Loop *loop, int fd);
+bool loop_fd_was_drained(const Loop *loop, int fd);
 /* Forgets fd (reader, writer, registration) and closes it. */
 void loop_close_fd(Loop *loop, int fd);
 
-/* One iteration: timers due -> ready callbacks -> selector wait. Returns 0,
- * or -1 with a message if the selector failed. */
+/* One iteration (asyncio's _run_once): selector wait -> one pass over the
+ * callbacks queued before, the ready fds' readers and writers, the timers
+ * due. Returns 0, or -1 with a message if the selector failed. */
 int loop_run_once(Loop *loop);
 /* Anything ready, or a timer, reader or writer that could make it so. */
 bool loop_has_work(const Loop *loop);

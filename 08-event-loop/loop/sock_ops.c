@@ -6,13 +6,23 @@
  * The talk's NonBlockingSocket polled select() on every step; these ask the
  * loop to wake them when the descriptor is ready, and sleep until then.
  *
- * Two ways to wait for a descriptor, chosen per loop (loop.h):
- *   per wait (asyncio): try the call; on EAGAIN add_reader, wait, and
- *     remove_reader when woken. In a ping-pong echo every message costs
- *     recv (EAGAIN), epoll_ctl ADD, epoll_wait, recv, epoll_ctl DEL, send.
- *   persistent (libuv): the connection stays registered and sock_recv waits
- *     for readiness first, then reads once: epoll_wait (shared by every
- *     ready connection), recv, send.
+ * How sock_recv starts, chosen per loop (loop.h, ASYNCIO_RECV):
+ *   try first (asyncio, the default): recv at once; only on EAGAIN wait
+ *     for readiness. Data already there costs no trip round the loop. Not
+ *     right after a short read in the same task step (libuv's rule too):
+ *     the kernel had no more a moment ago, so the try would only fail.
+ *   readiness first (libuv): wait for readiness, then read once. In a
+ *     ping-pong the recv at once nearly always fails: this saves it.
+ * And how the descriptor stays registered (loop.h, ASYNCIO_REGISTRATION):
+ *   per wait (asyncio): add_reader, wait, remove_reader when woken: in a
+ *     ping-pong every message costs epoll_ctl ADD and DEL around the wait.
+ *   persistent (libuv, the default): the kernel keeps watching between
+ *     waits, so a reader that comes back costs no syscall.
+ *
+ * Fairness: an operation that succeeds at once does not yield, so a task
+ * whose peer sends flat out would never let the loop run anything else.
+ * After FD_OPS_PER_ITERATION operations on one descriptor in one
+ * iteration, the next one first yields once (asyncio.sleep(0)).
  */
 #ifdef __linux__
 #define _GNU_SOURCE /* accept4: a non-blocking socket in one syscall */
@@ -73,14 +83,36 @@ static Future *fd_wait(FdWait *w, Loop *loop, int fd, int events)
     return &w->future;
 }
 
+/* Fairness (loop.h): when loop_fd_take_turn says the descriptor had its
+ * operations for this iteration, asyncio.sleep(0)'s bare yield before the
+ * next; a cancel that arrives meanwhile is raised where the task resumes. */
+#define GIVE_THE_LOOP_A_TURN(g)                                                \
+    do {                                                                       \
+        YIELD(g, NULL);                                                        \
+        if (error_pending())                                                   \
+            RAISE(g, error_fetch());                                           \
+    } while (0)
+
 /* --- sock_recv ----------------------------------------------------------- */
+
+/* recv, noting a short read: the kernel had no more (loop_fd_drained). */
+static ssize_t recv_some(SockRecv *r)
+{
+    ssize_t n = recv(r->fd, r->buf, r->size, 0);
+    if (n >= 0 && (size_t)n < r->size)
+        loop_fd_drained(r->loop, r->fd);
+    return n;
+}
 
 static GenStatus sock_recv_step(Gen *g)
 {
     SockRecv *r = (SockRecv *)g;
     GEN_BEGIN(g);
-    if (loop_registration(r->loop) == REGISTER_PER_WAIT) {
-        r->received = recv(r->fd, r->buf, r->size, 0); /* asyncio: try */
+    if (loop_fd_take_turn(r->loop, r->fd))
+        GIVE_THE_LOOP_A_TURN(g);
+    if (loop_recv_start(r->loop) == RECV_TRY_FIRST &&
+        !loop_fd_was_drained(r->loop, r->fd)) {
+        r->received = recv_some(r); /* asyncio: try */
         if (r->received >= 0)
             GEN_RETURN(g, r);
         if (!would_block(errno))
@@ -89,7 +121,7 @@ static GenStatus sock_recv_step(Gen *g)
     for (;;) {
         future_await(&r->await, fd_wait(&r->wait, r->loop, r->fd, SELECT_READ));
         AWAIT(g, &r->await.gen, r->ignored);
-        r->received = recv(r->fd, r->buf, r->size, 0);
+        r->received = recv_some(r);
         if (r->received >= 0)
             GEN_RETURN(g, r);
         if (!would_block(errno)) /* ECONNRESET, ETIMEDOUT...: the task's */
@@ -130,6 +162,8 @@ static GenStatus sock_sendall_step(Gen *g)
 {
     SockSendAll *s = (SockSendAll *)g;
     GEN_BEGIN(g);
+    if (loop_fd_take_turn(s->loop, s->fd))
+        GIVE_THE_LOOP_A_TURN(g);
     s->error = send_some(s->fd, s->data, s->size, &s->sent);
     if (s->error)
         RAISE(g, s->error);

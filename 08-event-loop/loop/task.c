@@ -43,6 +43,11 @@ static void park(Task *task, Future *yielded)
     }
     task->waiting_on = yielded;
     future_add_done_callback(yielded, task_step, task); /* Python: __wakeup */
+    /* Cancelled while it ran (it cancelled itself, say): the new waiter is
+     * cancelled at once, as tasks.py does with _must_cancel, or the task
+     * would wait on a future nobody may ever complete. */
+    if (task->must_cancel && future_cancel(yielded))
+        task->must_cancel = false;
 }
 
 /* The coroutine raised error: CancelledError cancels the task (Python:
@@ -66,7 +71,10 @@ static void step_coroutine(Task *task)
         status = GEN_RAISED;
     if (status == GEN_YIELDED)
         park(task, task->coro->yielded);
-    else if (status == GEN_RETURNED)
+    else if (status == GEN_RETURNED && task->must_cancel) {
+        task->must_cancel = false; /* cancelled right before it returned */
+        future_set_cancelled(&task->future);
+    } else if (status == GEN_RETURNED)
         future_set_result(&task->future, task->coro->result);
     else if (status == GEN_RAISED)
         end_raised(task, error_fetch());

@@ -16,13 +16,8 @@ typedef struct {
     double when; /* monotonic seconds */
     unsigned long long seq;
     Handle handle;
-    int heap_index; /* -1 when not scheduled; TIMER_DUE: in the ready queue */
-    SoonHandle due; /* with TIMER_DUE: its place there, to cancel it by */
+    int heap_index; /* -1 when not scheduled */
 } TimerHandle;
-
-/* heap_index of a timer that fell due: taken off the heap and queued to
- * run (loop.c); a cancel now must reach it in the ready queue. */
-#define TIMER_DUE (-2)
 
 typedef struct {
     TimerHandle **items;

@@ -61,7 +61,7 @@ static void say(Trace *t, const char *fmt, ...)
 static void legend(Trace *t)
 {
     say(t, "trace: the loop's timeline: [time] iteration |a column per task| "
-           "what the loop then waited for\n");
+           "how it waited before its pass\n");
     say(t, "trace:   # ran in this iteration  . ready to run  t waits on a "
            "timer  r / w waits to read / write\n");
     say(t, "trace:   f waits on another future  blank: done or free  +N "

@@ -1,41 +1,45 @@
 /*
  * wait_for.c - asyncio.wait_for (as in Python 3.7 to 3.11): a waiter future
- * released by a timer or by the inner future, whichever comes first.
+ * released by a timer or by the inner future, whichever comes first. On a
+ * timeout, the inner future is cancelled and waited for (_cancel_and_wait),
+ * and only its own outcome decides: cancelled, it is a TimeoutError; a
+ * result or another error it returned instead is wait_for's.
  */
 #include "wait_for.h"
 #include "exception.h"
-
-/* Cleanup that must run however the wait ends, cancellation included. */
-static void waiter_done(void *arg)
-{
-    WaitFor *w = arg;
-    timer_cancel(w->loop, &w->timer);
-    if (future_cancelled(&w->waiter)) {
-        future_remove_done_callback(w->inner, future_wake, &w->waiter);
-        future_cancel(w->inner);
-    }
-}
 
 static GenStatus wait_for_step(Gen *g)
 {
     WaitFor *w = (WaitFor *)g;
     GEN_BEGIN(g);
-    future_init(&w->waiter, w->loop);
-    future_add_done_callback(&w->waiter, waiter_done, w);
-    /* Python: _release_waiter, by the timer or by the inner future. */
-    call_later(w->loop, &w->timer, w->timeout, future_wake, &w->waiter);
-    future_add_done_callback(w->inner, future_wake, &w->waiter);
-    future_await(&w->await, &w->waiter);
-    AWAIT(g, &w->await.gen, w->ignored);
-    if (!future_done(w->inner)) { /* timed out: cancel, wait, raise */
-        future_remove_done_callback(w->inner, future_wake, &w->waiter);
-        future_cancel(w->inner);
-        future_await(&w->await, w->inner);
+    w->cancelled = false;
+    if (w->timeout > 0) {
+        future_init(&w->waiter, w->loop);
+        /* Python: _release_waiter, by the timer or by the inner future. */
+        call_later(w->loop, &w->timer, w->timeout, future_wake, &w->waiter);
+        future_add_done_callback(w->inner, future_wake, &w->waiter);
+        future_await(&w->await, &w->waiter);
         TRY_AWAIT(g, &w->await.gen, w->ignored, w->error);
-        RAISE(g, ETIMEDOUT);
+        timer_cancel(w->loop, &w->timer); /* Python: finally */
+        w->cancelled = w->error == ECANCELED;
+        if (!future_done(w->inner))
+            future_remove_done_callback(w->inner, future_wake, &w->waiter);
     }
-    future_await(&w->await, w->inner);
-    AWAIT(g, &w->await.gen, w->ignored);
+    if (!future_done(w->inner)) { /* Python: await _cancel_and_wait(fut) */
+        future_init(&w->waiter, w->loop);
+        future_add_done_callback(w->inner, future_wake, &w->waiter);
+        future_cancel(w->inner);
+        future_await(&w->await, &w->waiter);
+        TRY_AWAIT(g, &w->await.gen, w->ignored, w->error);
+        future_remove_done_callback(w->inner, future_wake, &w->waiter);
+        if (w->cancelled || w->error == ECANCELED)
+            RAISE(g, ECANCELED); /* we were cancelled: re-raise */
+        if (future_cancelled(w->inner))
+            RAISE(g, ETIMEDOUT);
+    }
+    w->error = future_result(w->inner, &w->ignored); /* result, or raise */
+    if (w->error)
+        RAISE(g, w->error);
     GEN_RETURN(g, w->ignored);
     GEN_END(g);
 }

@@ -6,7 +6,10 @@
 
 #include "future.h"
 
-/* On timeout it cancels fut, waits for it to finish, and raises ETIMEDOUT. */
+/* On timeout it cancels fut and waits for it to finish: if fut then ends
+ * cancelled, it raises ETIMEDOUT; if fut caught the cancellation, its
+ * result or its error is wait_for's. timeout <= 0: fut is cancelled at
+ * once unless done already. */
 typedef struct {
     Gen gen;
     Loop *loop;
@@ -17,6 +20,7 @@ typedef struct {
     FutureAwait await;
     void *ignored;
     int error;
+    bool cancelled; /* the task awaiting wait_for was cancelled */
 } WaitFor;
 Gen *wait_for(WaitFor *frame, Loop *loop, Future *inner, double timeout);
 

@@ -4,11 +4,9 @@
  * loop_stop() lets the current iteration finish. call_soon_fifo.py is the
  * same in asyncio; both print the same lines.
  */
-#include "../../08-event-loop/loop/asyncio.h"
+#include "scenario.h"
 
 #include <stdio.h>
-
-static Loop *loop;
 
 typedef struct Call Call;
 struct Call {
@@ -24,16 +22,9 @@ static void callback(void *arg)
         call_soon(loop, callback, call->queue_another);
 }
 
-static void stop(void *arg)
-{
-    (void)arg;
-    loop_stop(loop);
-}
-
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
+    if (new_loop() == -1)
         return 1;
     Call child = {"first's child", NULL};
     Call first = {"first", &child}, second = {"second", NULL},

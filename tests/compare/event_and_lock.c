@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 
-static Loop *loop;
 static Event event;
 static Lock lock;
 
@@ -109,6 +108,5 @@ static GenStatus main_step(Gen *g)
 int main(void)
 {
     static Main m;
-    Task main_task;
-    return run_main(&loop, &main_task, gen_init(&m.gen, main_step, "main"));
+    return run_main(gen_init(&m.gen, main_step, "main"));
 }

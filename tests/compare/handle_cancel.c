@@ -7,13 +7,7 @@
 
 #include <stdio.h>
 
-static Loop *loop;
-static TimerHandle t1, t2, later, at, stop;
-
-static void say(void *what)
-{
-    printf("%s\n", (const char *)what);
-}
+static TimerHandle t1, t2, later, at, stopper;
 
 static void t1_cancels_t2(void *arg)
 {
@@ -24,8 +18,7 @@ static void t1_cancels_t2(void *arg)
 
 int main(void)
 {
-    loop = loop_new(NULL);
-    if (!loop)
+    if (new_loop() == -1)
         return 1;
     SoonHandle a = call_soon(loop, say, "a");
     SoonHandle b = call_soon(loop, say, "b");
@@ -36,7 +29,7 @@ int main(void)
     call_at(loop, &t2, now, say, "t2");
     call_later(loop, &later, 0.02, say, "call_later(0.02)");
     call_at(loop, &at, now + 0.01, say, "call_at(now + 0.01)");
-    call_later(loop, &stop, 0.03, stop_loop, loop);
+    call_later(loop, &stopper, 0.03, stop, NULL);
     loop_run_forever(loop);
     handle_cancel(loop, a); /* it ran already: nothing happens */
     printf("done\n");

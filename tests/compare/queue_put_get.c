@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static Loop *loop;
 static Queue queue;
 
 typedef struct {
@@ -95,9 +94,7 @@ static GenStatus main_step(Gen *g)
 int main(void)
 {
     static Main m;
-    Task main_task;
-    int status =
-        run_main(&loop, &main_task, gen_init(&m.gen, main_step, "main"));
+    int status = run_main(gen_init(&m.gen, main_step, "main"));
     queue_free(&queue);
     return status;
 }

@@ -8,8 +8,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static Loop *loop;
-
 static Future release;
 
 typedef struct {
@@ -98,6 +96,5 @@ static GenStatus main_step(Gen *g)
 int main(void)
 {
     static Main m;
-    Task main_task;
-    return run_main(&loop, &main_task, gen_init(&m.gen, main_step, "main"));
+    return run_main(gen_init(&m.gen, main_step, "main"));
 }

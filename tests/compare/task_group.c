@@ -8,8 +8,6 @@
 
 #include <stdio.h>
 
-static Loop *loop;
-
 typedef struct {
     Gen gen;
     const char *name;
@@ -90,7 +88,11 @@ static GenStatus main_step(Gen *g)
 int main(void)
 {
     static Main m;
-    Task main_task;
+    Task main_task; /* the group's parent: C has no current_task() */
     m.self = &main_task;
-    return run_main(&loop, &main_task, gen_init(&m.gen, main_step, "main"));
+    if (new_loop() == -1)
+        return 1;
+    create_task(loop, &main_task, gen_init(&m.gen, main_step, "main"), "main");
+    run_task_then_close(&main_task);
+    return 0;
 }

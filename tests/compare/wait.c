@@ -8,8 +8,6 @@
 
 #include <stdio.h>
 
-static Loop *loop;
-
 typedef struct {
     Gen gen;
     const char *name;
@@ -95,6 +93,5 @@ static GenStatus main_step(Gen *g)
 int main(void)
 {
     static Main m;
-    Task main_task;
-    return run_main(&loop, &main_task, gen_init(&m.gen, main_step, "main"));
+    return run_main(gen_init(&m.gen, main_step, "main"));
 }
