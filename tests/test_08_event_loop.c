@@ -144,6 +144,52 @@ Test(loop, timers_fire_in_deadline_order_ties_in_the_order_set)
     cr_assert_not(loop_has_work(loop), "a cancelled timer stayed behind");
 }
 
+/* Many timers, deadlines and cancels drawn from a fixed seed: the heap
+ * must hand them out in (deadline, order set) order, every one that was
+ * not cancelled exactly once, none that was. */
+enum { MANY_TIMERS = 2000 };
+static TimerHandle many[MANY_TIMERS];
+static int fired_order[MANY_TIMERS], nfired;
+
+static void record_timer(void *arg)
+{
+    fired_order[nfired++] = (int)(intptr_t)arg;
+}
+
+Test(loop, many_timers_fire_in_order_and_cancelled_ones_never)
+{
+    unsigned seed = 12345;
+    bool cancelled[MANY_TIMERS] = {false};
+    double base = loop_time(loop);
+    for (int i = 0; i < MANY_TIMERS; i++) {
+        seed = seed * 1103515245u + 12345u;
+        /* 0 to 9 ms in whole ms: many ties */
+        call_at(loop, &many[i],
+                base + (double)(seed >> 16 & 7) / 1000.0 + 0.002, record_timer,
+                ARG(i));
+    }
+    for (int i = 0; i < MANY_TIMERS; i += 3) {
+        timer_cancel(loop, &many[i]);
+        cancelled[i] = true;
+    }
+    nfired = 0;
+    while (loop_has_work(loop))
+        cr_assert_eq(loop_run_once(loop), 0);
+    int expected = MANY_TIMERS - (MANY_TIMERS + 2) / 3;
+    cr_assert_eq(nfired, expected, "%d timers fired, %d expected", nfired,
+                 expected);
+    for (int k = 0; k < nfired; k++) {
+        int i = fired_order[k];
+        cr_assert_not(cancelled[i], "timer %d fired after its cancel", i);
+        if (k > 0) {
+            int before = fired_order[k - 1];
+            bool in_order = many[before].when < many[i].when ||
+                            (many[before].when == many[i].when && before < i);
+            cr_assert(in_order, "timer %d fired before timer %d", before, i);
+        }
+    }
+}
+
 /* A coroutine that records its steps: start, then after asleep(seconds). */
 typedef struct {
     Gen gen;

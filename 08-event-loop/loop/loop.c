@@ -381,7 +381,7 @@ void loop_notify(Loop *loop, LoopEvent event, const void *detail)
 WaitKind loop_find_wait(const Loop *loop, const void *arg, int *fd)
 {
     for (size_t i = 0; i < loop->timers.count; i++)
-        if (loop->timers.items[i]->handle.arg == arg)
+        if (loop->timers.items[i].timer->handle.arg == arg)
             return WAITS_ON_TIMER;
     for (int i = 0; i < loop->fds_cap; i++) {
         *fd = i;

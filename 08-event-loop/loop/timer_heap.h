@@ -19,8 +19,17 @@ typedef struct {
     int heap_index; /* -1 when not scheduled */
 } TimerHandle;
 
+/* A heap slot: the timer's key kept beside its pointer, so that sifting
+ * compares within the heap's own array instead of chasing every timer into
+ * the frame it lives in (a cache miss each, at a million timers). */
 typedef struct {
-    TimerHandle **items;
+    double when;
+    unsigned long long seq;
+    TimerHandle *timer;
+} TimerSlot;
+
+typedef struct {
+    TimerSlot *items;
     size_t count, cap;
     unsigned long long next_seq;
 } TimerHeap;

@@ -441,7 +441,7 @@ scale_table() {
     echo
     printf '%s\t%s\n' "${c:-failed}" "${uv:--}" | awk -F'\t' -v n="$timers" '{
         printf "  %d call_later timers, deadlines over 10 ms, run until the last fired:\n", n
-        printf "  %-30s %8.3f s %6s B/timer\n", "stage 08 (binary heap)", $1, $2
+        printf "  %-30s %8.3f s %6s B/timer\n", "stage 08 (4-ary heap)", $1, $2
         if ($3 > 0) printf "  %-30s %8.3f s %6s B/timer   stage 08 takes %.2fx libuv'"'"'s time\n", "libuv (uv_timer_t)", $3, $4, $1 / $3
         else print "  libuv: skipped, not installed (pkg-config libuv): apt-get install libuv1-dev, brew install libuv"
     }'
