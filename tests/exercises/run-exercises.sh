@@ -6,7 +6,8 @@
 #
 # EXPECT=fail (CI, on the starters) turns it around: each exercise must be
 # "not yet", so a starter that passes untouched is caught, and the exit
-# status is 0 only when all of them fail.
+# status is 0 only when all of them fail, each by its tests: a starter
+# that does not compile is a broken starter.
 status=0
 for t in "$@"; do
     name=$(basename "$t")
@@ -30,7 +31,7 @@ for t in "$@"; do
     fi
     if [ "$EXPECT" = fail ]; then
         case $verdict in
-        done) status=1 ;;
+        done | *compile*) status=1 ;;
         *) verdict="fails, as a starter should" ;;
         esac
     else
@@ -39,5 +40,5 @@ for t in "$@"; do
     printf '%-28s %s\n' "$name" "$verdict"
 done
 [ "$EXPECT" = fail ] && [ $status -ne 0 ] &&
-    echo "exercises: a starter passes its tests untouched (it gives the answer away)"
+    echo "exercises: a starter passes its tests untouched, or does not compile"
 exit $status
