@@ -15,7 +15,7 @@ static void fill(void)
         numbers[i] = i + 1;
 }
 
-Test(parallel_sum, sums_a_thousand_numbers_on_four_threads, .init = fill)
+Test(parallel_sum, adds_a_thousand_numbers_on_four_threads, .init = fill)
 {
     long got = parallel_sum(numbers, 1000, 4);
     cr_assert_eq(got, 500500,
