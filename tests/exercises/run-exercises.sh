@@ -23,8 +23,10 @@ for t in "$@"; do
             # Criterion prints "[----] file:line: Assertion Failed", then
             # the message on the next "[----]   text" line.
             hint=$(sed -n 's/^\[----\]   *\([^ ].*\)$/\1/p' "$out" | head -n 1)
+            # No message: it crashed, or hung until Criterion's timeout
+            # (the test's comment says where it waits).
             [ -z "$hint" ] && hint=$(grep -m 1 -E 'CRASH|Timed out|signal' "$out" |
-                sed 's/^\[[A-Z-]*\] *//')
+                sed 's/^\[[A-Z-]*\] *//; s/Timed out.*/hung until the timeout (the test says where)/')
             verdict="not yet: ${hint:-its tests failed (run $t to see them)}"
         fi
         rm -f "$out"
