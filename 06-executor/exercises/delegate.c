@@ -57,8 +57,9 @@ static GenStatus two_countdowns_step(Gen *g)
     /* TODO: countdown(&f->child, f->a) on its own line, then
      * YIELD_FROM(g, &f->child.gen, f->first); the same for b into
      * f->second; GEN_RETURN(g, &f->sum) with the sum of the two results.
-     * A result points into the child's frame: read it before reusing it. (YIELD_FROM steps the child again on each
-     * resume, so the child must be made before it, never inside it.) */
+     * A result points into the child's frame: read it before reusing it.
+     * (YIELD_FROM steps the child again on each resume, so the child must be
+     * made before it, never inside it.) */
     (void)f;
     GEN_END(g);
 }
