@@ -8,7 +8,7 @@
 # "not yet", so a starter that passes untouched is caught, and the exit
 # status is 0 only when all of them fail, each by its tests: a starter
 # that does not compile is a broken starter.
-status=0
+status=0 done=0
 for t in "$@"; do
     name=$(basename "$t")
     if [ ! -x "$t" ]; then
@@ -39,8 +39,10 @@ for t in "$@"; do
     else
         [ "$verdict" = done ] || status=1
     fi
+    [ "$verdict" = done ] && done=$((done + 1))
     printf '%-28s %s\n' "$name" "$verdict"
 done
+[ "$EXPECT" = fail ] || echo "exercises: $done of $# done"
 [ "$EXPECT" = fail ] && [ $status -ne 0 ] &&
     echo "exercises: a starter passes its tests untouched, or does not compile"
 exit $status
