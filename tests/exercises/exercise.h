@@ -10,8 +10,17 @@
 
 #include "../harness.h"
 #include <criterion/criterion.h>
+#include <time.h>
 
 /* A Criterion timeout that only catches a hang (tests/README.md). */
 #define HANG_TIMEOUT (10 * BUILD_SLOWDOWN)
+
+/* Seconds on CLOCK_MONOTONIC, for lower bounds: "it waited at least". */
+static inline double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 #endif

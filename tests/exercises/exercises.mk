@@ -31,7 +31,7 @@ EXERCISE_BINS :=
 define exercise_rule
 EXERCISE_BINS += $(EXERCISE_BIN)/$(call exercise_id,$(1))
 $(EXERCISE_BIN)/$(call exercise_id,$(1)): tests/exercises/test_$(call \
-  exercise_id,$(1)).c $(call exercise_src,$(1)) tests/exercises/exercise.h \
+  exercise_id,$(1)).c $(call exercise_src,$(1)) $(wildcard tests/exercises/*.h) \
   $(HARNESS) | criterion
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) -I$(firstword $(subst /, ,$(1))) $$(CFLAGS) $$(TEST_CFLAGS) \

@@ -40,19 +40,12 @@ Test(wait_readable, reports_each_readable_socket, .init = open_pairs)
               ready[0], ready[1], ready[2], ready[3]);
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 Test(wait_readable, times_out_when_none_is_ready, .init = open_pairs)
 {
     bool ready[4] = {true, true, true, true};
-    double start = now();
+    double start = seconds_now();
     int n = wait_readable(ours, 4, 0.05, ready);
-    double took = now() - start;
+    double took = seconds_now() - start;
     cr_assert_eq(n, 0, "nothing to read: it returned %d, not 0", n);
     cr_assert(!ready[0] && !ready[1] && !ready[2] && !ready[3],
               "nothing was readable, but a ready[] flag is set");

@@ -4,24 +4,10 @@
  * get in first come first served, and all get through.
  */
 #include EXERCISE
-#include "exercise.h"
-#include "loop/asyncio.h"
+#include "loop_fixture.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static Loop *loop;
-
-static void open_loop(void)
-{
-    loop = loop_new(NULL);
-    cr_assert(loop, "loop_new failed");
-}
-
-static void close_loop(void)
-{
-    loop_close(loop);
-}
 
 TestSuite(semaphore, .init = open_loop, .fini = close_loop,
           .timeout = HANG_TIMEOUT);
