@@ -47,9 +47,12 @@ exercises_of = $(foreach f,$(filter $(1),$(EXERCISE_FILES)),$(EXERCISE_BIN)/$(ca
 run_exercises = @$(MAKE) --no-print-directory -k $(1) >/dev/null || true; \
   EXPECT='$(EXPECT)' tests/exercises/run-exercises.sh $(1)
 
-.PHONY: exercises exercises-starters-fail $(addprefix exercise-,$(NUMBERS))
+.PHONY: exercises exercises-starters-fail
 
-$(addprefix exercise-,$(NUMBERS)): exercise-%:
+# Not .PHONY, as diff-% in the Makefile: make looks for no pattern rule to
+# build a phony target.
+exercise-%: ## one stage's exercises, on your files: make exercise-05 (ANSWERS=1)
+	@test -n "$(call exercises_of,$*-%)" || { echo "make exercise-$*: no such stage (hint: make exercise-01 ... make exercise-08)" >&2; exit 2; }
 	$(call run_exercises,$(call exercises_of,$*-%))
 
 exercises: ## run every stage's exercise tests (ANSWERS=1: on the answers)
