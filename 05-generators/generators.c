@@ -184,7 +184,7 @@ static GenStatus really_non_blocking_io_step(Gen *g)
     f->s = setup_non_blocking_socket();
 
     while (!ready_to_read(f->s))
-        YIELD(g, NULL); /* Python: a bare yield: "not yet, step me later" */
+        YIELD(g, NULL); /* Python: a bare yield, "not yet" */
 
     /* select() said the data is there: recv() cannot come back empty */
     if (!recv_text(f->s, f->data, sizeof f->data))
