@@ -27,14 +27,17 @@
  *   <!-- reference: ANCHOR -->   the line right above a ``` block of
  *       measured figures: each of its lines that holds a digit names a row
  *       (the text before its first two spaces or ": ") of
- *       tests/bench/reference.txt, the first such row after the line that
- *       holds ANCHOR, and every number on the line is on that row.
+ *       tests/bench/reference.txt, the next row starting with that name
+ *       after the line that holds ANCHOR (rows in the reference's order),
+ *       and every number on the line is on that row.
  *   <!-- reference: ROW = VALUE; ANCHOR > ROW = VALUE -->   the line right
  *       above a paragraph that quotes figures: each VALUE is in the
- *       paragraph and on the reference's ROW (after ANCHOR, if given).
- *       Every figure in microseconds, nanoseconds, msg/s or millions in
- *       SLIDES.md and the READMEs' prose is one of these VALUEs: one dated
- *       run (`make bench REFERENCE=1`) for every figure.
+ *       paragraph and on the reference's first row starting with ROW
+ *       (after the line holding ANCHOR, if given), and every figure of the
+ *       paragraph is one of the VALUEs. Every figure in microseconds,
+ *       nanoseconds, msg/s or millions in SLIDES.md and the READMEs' prose
+ *       is under such a label: one dated run (`make bench REFERENCE=1`)
+ *       for every figure.
  *
  * Every ```c and ```text block must carry its label. An unlabelled
  * ```python block is the talk's notebook text; ```sh and unlabelled ```
@@ -995,7 +998,9 @@ static const char *figure_in(const char *line)
         q += *q == ' ';
         for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
             size_t n = strlen(units[u]);
-            if (strncmp(q, units[u], n) == 0 && !(q[n] >= 'a' && q[n] <= 'z'))
+            bool spaced = q[-1] == ' '; /* "1.4 M" lost, not "1M timers" */
+            if (strncmp(q, units[u], n) == 0 && !(q[n] >= 'a' && q[n] <= 'z') &&
+                (*units[u] != 'M' || spaced))
                 return p;
         }
     }
@@ -1012,8 +1017,9 @@ static void check_reference_comment(char **at, int count, int i,
     if (!read_label(at[i], "reference:", pairs, sizeof pairs))
         return;
     snprintf(all, sizeof all, "%s;", pairs);
-    int end = i + 1;
-    while (end < count && *at[end] != '\0' && !is_fence(at[end]))
+    int end = i + 1; /* the paragraph: up to a blank line, a block, a label */
+    while (end < count && *at[end] != '\0' && !is_fence(at[end]) &&
+           strncmp(at[end], "<!--", 4) != 0)
         end++;
     for (int k = i + 1; k < end; k++) {
         covered[k] = true;
@@ -1133,7 +1139,8 @@ Test(slides, every_figure_comes_from_the_reference_run)
                                   "05-generators/README.md",
                                   "06-executor/README.md",
                                   "07-futures/README.md",
-                                  "08-event-loop/README.md"};
+                                  "08-event-loop/README.md",
+                                  "tests/bench/README.md"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         check_figures(files[i], &ref);
     free_lines(&ref);

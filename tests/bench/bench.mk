@@ -3,7 +3,7 @@
 # row measures; run-bench.sh runs everything, prints the tables and writes
 # them to bench-results.txt at the top (git-ignored).
 #
-#   make bench               full run (under 4 minutes on 2 cores)
+#   make bench               full run (a few minutes on 2 cores)
 #   make bench QUICK=1       the same tables, fewer repetitions (under 30 s)
 #   make bench REFERENCE=1   the full run, written over tests/bench/reference.txt:
 #                            the figures SLIDES.md and the READMEs quote
