@@ -193,7 +193,7 @@ static GenStatus really_non_blocking_io_step(Gen *g)
 
     while (!ready_to_read(f->s)) {
         give_up_if_late(f->asked_at); /* not the demo server? */
-        YIELD(g, NULL); /* Python: a bare yield: "not yet, step me later" */
+        YIELD(g, NULL); /* Python: a bare yield, "not yet" */
     }
 
     /* select() said the data is there: recv() cannot come back empty */

@@ -30,7 +30,10 @@ typedef enum {
 typedef struct Gen Gen;
 struct Gen {
     GenStatus (*step)(Gen *self); /* Python: the generator's code object */
-    int resume_at; /* Python: gi_frame.f_lasti; 0 = not started, -1 = done */
+    /* Python: gi_frame.f_lasti, where to resume. CPython's value before the
+     * first step is -1 up to 3.10, 0 in 3.11-3.12, 2 in 3.13; here 0 = not
+     * started, -1 = done (a finished generator's gi_frame is None) */
+    int resume_at;
     void *yielded; /* Python: the value of the last yield (NULL: bare yield) */
     void *result;  /* Python: StopIteration.value */
     const char *name; /* Python: gen.__name__, for messages */

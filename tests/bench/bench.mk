@@ -1,10 +1,14 @@
 # make bench: the talk's claims about processes, threads and coroutines,
 # measured on this machine (issue 7). tests/bench/README.md says what each
 # row measures; run-bench.sh runs everything, prints the tables and writes
-# them to bench-results.txt at the top.
+# them to bench-results.txt at the top (git-ignored).
 #
-#   make bench            full run (under 3 minutes on 2 cores)
-#   make bench QUICK=1    the same tables, fewer repetitions (under 30 s)
+#   make bench               full run (a few minutes on 2 cores)
+#   make bench QUICK=1       the same tables, fewer repetitions (under 30 s)
+#   make bench REFERENCE=1   the full run, written over tests/bench/reference.txt:
+#                            the figures SLIDES.md and the READMEs quote
+#                            (NOTE='...' adds a line to its header)
+#   SCALE_SIZES='10000 100000'   the Scale table's task counts (default up to 1M)
 #
 # Bench programs are not in BINS: `make all` and `make check` never need
 # them (nor libuv, a bench-only dependency).
@@ -69,5 +73,6 @@ $(BENCH_BINS):
 .PHONY: bench bench-bins
 bench-bins: $(BENCH_BINS) ## build the benchmark's programs only
 
-bench: bench-bins $(SERVER) ## measure processes, threads, coroutines and C10K servers (QUICK=1: under 30 s)
-	@O='$(O)' QUICK='$(QUICK)' GUARD='$(GUARD)' tests/bench/run-bench.sh
+bench: bench-bins $(SERVER) $(O)01-processes/processes $(O)02-threads/threads ## measure processes, threads, coroutines and C10K servers (QUICK=1: under 30 s)
+	@O='$(O)' CC='$(CC)' QUICK='$(QUICK)' GUARD='$(GUARD)' REFERENCE='$(REFERENCE)' \
+	  NOTE='$(NOTE)' SCALE_SIZES='$(SCALE_SIZES)' tests/bench/run-bench.sh

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # run-bench.sh - `make bench`: runs every measurement, prints the tables with
-# ASCII bar charts, and writes them to bench-results.txt at the top.
+# ASCII bar charts, and writes them to bench-results.txt at the top
+# (git-ignored: your machine's run, beside the reference, never over it).
 #
-#   QUICK=1   fewer repetitions and shorter windows (under 30 s)
+#   QUICK=1      fewer repetitions and shorter windows (under 30 s)
+#   REFERENCE=1  write tests/bench/reference.txt instead: the one dated run
+#                that every figure in SLIDES.md and the READMEs quotes
+#                (tests/test_slides.c checks them against it), so the
+#                figures in the text change in the same commit
+#   NOTE=text    a line for the header: what else the machine was doing
+#   SCALE_SIZES="10000 100000"   the Scale table's N (default 10k 100k 1M)
 #   GUARD=1   fail on a gross regression against this run's own figures (CI)
 #   O=dir/    where make put the programs (as everywhere in this repository)
 #
@@ -15,6 +22,12 @@ cd "$(dirname "$0")/../.."
 O=${O:-}
 BIN=${O}tests/bench/bin
 RESULTS=bench-results.txt
+[ -n "${REFERENCE:-}" ] && RESULTS=tests/bench/reference.txt
+if [ -n "${REFERENCE:-}" ] && [ -n "${QUICK:-}" ]; then
+    echo "make bench: REFERENCE=1 takes the full run, not QUICK=1" >&2
+    echo "  (hint: make bench REFERENCE=1)" >&2
+    exit 2
+fi
 WORK=$(mktemp -d)
 SERVER_PID=
 
@@ -43,8 +56,6 @@ PROCESS_CAP=1000
 # Stage 08's O(ready) selector: epoll on Linux, kqueue on macOS and the BSDs.
 KERNEL_SELECTOR=epoll
 [ "$(uname)" = Linux ] || KERNEL_SELECTOR=kqueue
-
-exec > >(tee "$RESULTS") 2>&1
 
 # --- formatting ---------------------------------------------------------
 
@@ -129,10 +140,21 @@ stop_server() {
 
 # --- the sections ---------------------------------------------------------
 
+# The header says where the figures come from: a figure is only as good as
+# the machine, the compilers and the load it was measured under.
 header() {
-    echo "make bench$([ -n "${QUICK:-}" ] && echo " QUICK=1") - $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "machine: $(uname -sm), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs," \
-         "$(${CC:-cc} --version 2>/dev/null | head -1)"
+    local model
+    model=$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo 2>/dev/null | head -1)
+    [ -z "$model" ] && model=$(sysctl -n machdep.cpu.brand_string 2>/dev/null)
+    echo "command: make bench$([ -n "${QUICK:-}" ] && echo " QUICK=1")$([ -n "${REFERENCE:-}" ] && echo " REFERENCE=1")$([ -n "${SCALE_SIZES:-}" ] && echo " SCALE_SIZES='$SCALE_SIZES'")"
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(uname -m), ${model:-unknown CPU}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs"
+    echo "kernel: $(uname -sr)"
+    echo "compiler (CC, builds every program): $(${CC:-cc} --version 2>/dev/null | head -1)"
+    command -v clang >/dev/null && echo "clang: $(clang --version | head -1)"
+    command -v python3 >/dev/null && echo "python3: $(python3 --version 2>&1)"
+    echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load averages*: //')"
+    [ -n "${NOTE:-}" ] && echo "note: $NOTE"
     echo "fd limit (hard): $(ulimit -Hn); every program raises its soft limit to it"
 }
 
@@ -401,6 +423,7 @@ scale_run() {
 scale_table() {
     local sizes="10000 100000 1000000" n c py
     [ -n "${QUICK:-}" ] && sizes="10000 100000"
+    [ -n "${SCALE_SIZES:-}" ] && sizes=$SCALE_SIZES
     section "Scale: N tasks that each sleep 10 ms, gathered; N call_later timers" \
 "  asyncio.gather(*(sleeper() for _ in range(N))) with sleeper() awaiting asyncio.sleep(0.01),
   in stage 08's loop and in asyncio. Time from the first create_task to gather's result (the
@@ -476,12 +499,39 @@ guard() {
     return $bad
 }
 
-header
-micro_tables
-designs_table
-scale_table
-c10k
-status=0
-[ -n "${C10K_FAILED:-}" ] && status=1
-if [ -n "${GUARD:-}" ]; then guard || status=1; fi
+# make 01 and make 02 measure too (fork, threads, the data race): their
+# whole output goes into the run, so the READMEs quote one run of each.
+stage_programs() {
+    section "The stage programs' own figures: make 01, make 02 (one run each, TIME_SCALE=1)"
+    local p
+    for p in 01-processes/processes 02-threads/threads; do
+        echo "--- $p ---"
+        if [ -x "${O}$p" ]; then
+            TIME_SCALE=1 "${O}$p" || echo "  ($p exited with status $?)"
+        else
+            echo "  skipped: ${O}$p is not built (make all)"
+        fi
+        echo "--- end of $p ---"
+    done
+}
+
+main() {
+    header
+    micro_tables
+    stage_programs
+    designs_table
+    scale_table
+    c10k
+    local status=0
+    [ -n "${C10K_FAILED:-}" ] && status=1
+    if [ -n "${GUARD:-}" ]; then guard || status=1; fi
+    return $status
+}
+
+# Written beside the results, then moved over them: an interrupted run
+# leaves the last complete one in place.
+main 2>&1 | tee "$WORK/results"
+status=${PIPESTATUS[0]}
+mv "$WORK/results" "$RESULTS"
+echo "make bench: results in $RESULTS"
 exit $status
