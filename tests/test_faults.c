@@ -301,7 +301,8 @@ static void accept_storm_survived(const char *program)
     const char *fault = "accept:ENETUNREACH:2+";
     start(program, fault, "TIME_SCALE=0.05", NULL);
     int first = tcp_connect(server.port);
-    cr_assert(first != -1 && echoes(first, 100, 10), "the first client");
+    cr_assert(first != -1 && echoes(first, 100, 10),
+              "%s: the first client was not served", program);
     int second = tcp_connect(server.port); /* never accepted: the storm */
     cr_assert(echoes(first, 3000, 10),
               "%s: the first client is starved by "

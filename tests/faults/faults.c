@@ -16,7 +16,8 @@
  *              same calls fail in every run that makes the same calls
  *        N%P/S the same from the Nth call on (a program's start spared)
  *
- * Calls are counted per CALL, across threads. Nothing is wall-clock based.
+ * Calls are counted per CALL, across threads; accept counts only the calls
+ * that find a connection waiting. Nothing is wall-clock based.
  * malloc (with calloc and realloc, counted together) returns NULL (errno
  * ENOMEM) whatever ERROR says; pthread_create
  * returns ERROR, as it does not set errno. Without FAULT, or with a FAULT
@@ -196,11 +197,26 @@ static void *real(const char *name)
             size = 1;                                                          \
     } while (0)
 
+/* An accept is counted only when a connection is waiting (the real poll
+ * says the listener is readable): a call that finds none goes through
+ * uncounted, so "the 2nd accept" is the one that meets the 2nd client,
+ * however often the server looked before it came. A counted call that
+ * fails leaves the connection queued, as EMFILE does. */
+static bool accept_must_fail(int listener)
+{
+    static int (*real_poll)(struct pollfd *, nfds_t, int);
+    if (fault.when == NEVER || strcmp(fault.call, "accept") != 0)
+        return false;
+    FIND(real_poll, "poll");
+    struct pollfd p = {listener, POLLIN, 0};
+    return real_poll(&p, 1, 0) == 1 && must_fail("accept") && fault.error;
+}
+
 /* __SOCKADDR_ARG: glibc declares accept with a transparent union. */
 int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len)
 {
     static int (*next)(int, __SOCKADDR_ARG, socklen_t *);
-    if (must_fail("accept") && fault.error) {
+    if (accept_must_fail(fd)) {
         errno = fault.error;
         return -1;
     }
@@ -211,7 +227,7 @@ int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len)
 int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *len, int flags)
 {
     static int (*next)(int, __SOCKADDR_ARG, socklen_t *, int);
-    if (must_fail("accept") && fault.error) {
+    if (accept_must_fail(fd)) {
         errno = fault.error;
         return -1;
     }
