@@ -563,6 +563,51 @@ Test(loop, wait_for_times_out_and_cancels)
     cr_assert_lt(monotonic_now() - began, 10.0 / 2, "waited for the slow task");
 }
 
+/* On a virtual clock (loop_set_clock) the times are exact and the order
+ * is known: hours of deadlines pass in no time, on any machine. */
+static double fired_at[8];
+
+static void record_time(void *arg)
+{
+    fired_at[nlog] = loop_time(loop);
+    record(arg);
+}
+
+Test(loop, a_virtual_clock_fires_timers_at_their_exact_deadlines)
+{
+    VirtualClock vc;
+    loop_set_clock(loop, virtual_clock_init(&vc, 1000));
+    TimerHandle t[4];
+    call_later(loop, &t[0], 3600, record_time, ARG(1));
+    call_later(loop, &t[1], 60, record_time, ARG(2));
+    call_at(loop, &t[2], 1060, record_time, ARG(3)); /* ties with t[1] */
+    call_later(loop, &t[3], 0.5, record_time, ARG(4));
+    while (loop_has_work(loop))
+        cr_assert_eq(loop_run_once(loop), 0);
+    expect_log((int[]){4, 2, 3, 1}, 4);
+    double expected[] = {1000.5, 1060, 1060, 4600};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(fired_at[i], expected[i], "timer %d fired at %g, not %g",
+                     log_[i], fired_at[i], expected[i]);
+    cr_assert_eq(vc.now, 4600, "the clock went past the last deadline");
+}
+
+Test(loop, wait_for_times_out_at_its_exact_deadline_on_a_virtual_clock)
+{
+    VirtualClock vc;
+    loop_set_clock(loop, virtual_clock_init(&vc, 0));
+    Sleeper s;
+    Task slow, waiting;
+    Waiter w = {.timeout = 60};
+    w.inner = &create_task(loop, &slow, sleeper(&s, 3600, 1), "slow")->future;
+    create_task(loop, &waiting, gen_init(&w.gen, waiter_step, "w"), "w");
+    cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
+    cr_assert_eq(w.error, ETIMEDOUT, "wait_for gave %s", strerror(w.error));
+    cr_assert(future_cancelled(&slow.future), "the slow task goes on");
+    cr_assert_eq(loop_time(loop), 60, "timed out at %g s, not 60",
+                 loop_time(loop));
+}
+
 Test(loop, wait_for_returns_the_result_in_time)
 {
     Sleeper s;
