@@ -248,13 +248,20 @@ static Gen *sleep_op(double seconds)
     return asleep(&f->u.sleep, w.loop, seconds);
 }
 
+/* The two futures of a gather or a wait: arg picks one, arg / step the
+ * other (the same one, sometimes). */
+static void pick_two(Future *fs[2], const FuzzTask *t, uint8_t arg, int step)
+{
+    fs[0] = awaitable(t, arg);
+    fs[1] = awaitable(t, (uint8_t)(arg / step));
+}
+
 static Gen *gather_op(FuzzTask *t, uint8_t arg)
 {
     Frame *f = new_frame();
     GatherFrame *g = &f->u.gather;
     f->future = &g->g.outer;
-    g->children[0] = awaitable(t, arg);
-    g->children[1] = awaitable(t, arg / 7);
+    pick_two(g->children, t, arg, 7);
     Future *outer = arg & 0x80
                         ? gather_return_exceptions(&g->g, w.loop, g->children,
                                                    2, g->results, g->errors)
@@ -295,14 +302,12 @@ static Gen *sock_op(Op op, uint8_t arg)
 
 static Gen *wait_op(FuzzTask *t, uint8_t arg)
 {
-    Frame *frame = new_frame();
-    WaitFrame *f = &frame->u.wait;
-    frame->future = &f->w.waiter;
-    f->fs[0] = awaitable(t, arg);
-    f->fs[1] = awaitable(t, arg / 5);
-    double timeout = (arg >> 5) ? (arg >> 5) / 2.0 : -1;
-    return wait_futures(&f->w, w.loop, f->fs, 2, (ReturnWhen)(arg % 3),
-                        timeout);
+    Frame *f = new_frame();
+    f->future = &f->u.wait.w.waiter;
+    pick_two(f->u.wait.fs, t, arg, 5);
+    double timeout = (arg >> 5) ? (arg >> 5) / 2.0 : -1; /* -1: None */
+    return wait_futures(&f->u.wait.w, w.loop, f->u.wait.fs, 2,
+                        (ReturnWhen)(arg % 3), timeout);
 }
 
 /* Starts operation op; returns what the task must await, or NULL. */
