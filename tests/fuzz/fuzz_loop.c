@@ -117,12 +117,16 @@ typedef struct {
     unsigned long long order; /* call_soon's, to see FIFO */
     SoonHandle handle;
     bool fired, cancelled;
+    bool cancels_next; /* when it runs: the one queued after it, in the
+                          same pass */
 } SoonRecord;
 
 typedef struct {
     TimerHandle handle;
     double when;
     bool fired, cancelled;
+    bool cancels_next; /* when it fires: the timer set after it, which may
+                          be due in the same pass */
 } TimerRecord;
 
 /* One run's world; static, so LeakSanitizer sees only the loop's own. */
@@ -166,6 +170,22 @@ static Future *awaitable(const FuzzTask *self, uint8_t arg)
 
 /* --- callbacks: each must run once, in order, never early ---------------- */
 
+static void cancel_soon(SoonRecord *r)
+{
+    bool was_waiting = !r->fired && !r->cancelled;
+    CHECK(handle_cancel(w.loop, r->handle) == was_waiting,
+          "handle_cancel said %s of a callback that %s",
+          was_waiting ? "no" : "yes",
+          was_waiting ? "still waited" : "had run or was cancelled");
+    r->cancelled = r->cancelled || was_waiting;
+}
+
+static void cancel_timer(TimerRecord *r)
+{
+    timer_cancel(w.loop, &r->handle); /* harmless once it fired */
+    r->cancelled = r->cancelled || !r->fired;
+}
+
 static void soon_ran(void *arg)
 {
     SoonRecord *r = arg;
@@ -175,6 +195,8 @@ static void soon_ran(void *arg)
           r->order, w.soon_ran);
     w.soon_ran = r->order;
     r->fired = true;
+    if (r->cancels_next && r + 1 < w.soon + w.nsoon)
+        cancel_soon(r + 1);
 }
 
 static void timer_ran(void *arg)
@@ -186,28 +208,24 @@ static void timer_ran(void *arg)
           "a timer fired early: at %.17g, due at %.17g", loop_time(w.loop),
           r->when);
     r->fired = true;
+    if (r->cancels_next && r + 1 < w.timers + w.ntimers)
+        cancel_timer(r + 1);
 }
 
-static void call_soon_op(void)
+static void call_soon_op(uint8_t arg)
 {
     if (w.nsoon == MAX_SOON)
         return;
     SoonRecord *r = &w.soon[w.nsoon++];
     r->order = ++w.soon_pushed;
+    r->cancels_next = arg & 1;
     r->handle = call_soon(w.loop, soon_ran, r);
 }
 
 static void cancel_soon_op(uint8_t arg)
 {
-    if (w.nsoon == 0)
-        return;
-    SoonRecord *r = &w.soon[arg % w.nsoon];
-    bool was_waiting = !r->fired && !r->cancelled;
-    CHECK(handle_cancel(w.loop, r->handle) == was_waiting,
-          "handle_cancel said %s of a callback that %s",
-          was_waiting ? "no" : "yes",
-          was_waiting ? "still waited" : "had run or was cancelled");
-    r->cancelled = r->cancelled || was_waiting;
+    if (w.nsoon > 0)
+        cancel_soon(&w.soon[arg % w.nsoon]);
 }
 
 static void timer_op(Op op, uint8_t arg)
@@ -215,6 +233,7 @@ static void timer_op(Op op, uint8_t arg)
     if (w.ntimers == MAX_TIMERS)
         return;
     TimerRecord *r = &w.timers[w.ntimers++];
+    r->cancels_next = arg & 0x40;
     double delay = (arg % 64) / 8.0;
     if (op == OP_CALL_LATER) {
         r->when = w.clock.now + delay;
@@ -227,11 +246,8 @@ static void timer_op(Op op, uint8_t arg)
 
 static void cancel_timer_op(uint8_t arg)
 {
-    if (w.ntimers == 0)
-        return;
-    TimerRecord *r = &w.timers[arg % w.ntimers];
-    timer_cancel(w.loop, &r->handle); /* harmless once it fired */
-    r->cancelled = r->cancelled || !r->fired;
+    if (w.ntimers > 0)
+        cancel_timer(&w.timers[arg % w.ntimers]);
 }
 
 /* --- the operations a task runs ------------------------------------------ */
@@ -340,7 +356,7 @@ static Gen *start_op(FuzzTask *t, Op op, uint8_t arg)
         future_cancel(f);
         return NULL;
     case OP_CALL_SOON:
-        call_soon_op();
+        call_soon_op(arg);
         return NULL;
     case OP_CANCEL_SOON:
         cancel_soon_op(arg);

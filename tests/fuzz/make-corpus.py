@@ -36,6 +36,8 @@ SEEDS = {
     "await_never": input_(0, P(("AWAIT", 3))),
     "call_soon_fifo": input_(0, P(("CALL_SOON", 0), ("CALL_SOON", 0), ("CALL_SOON", 0), ("YIELD", 0))),
     "call_soon_cancel": input_(0, P(("CALL_SOON", 0), ("CALL_SOON", 0), ("CANCEL_SOON", 0), ("YIELD", 0), ("CANCEL_SOON", 1))),
+    "call_soon_cancels_next": input_(0, P(("CALL_SOON", 1), ("CALL_SOON", 0), ("CALL_SOON", 0), ("YIELD", 0))),
+    "timer_cancels_next_in_its_pass": input_(0, P(("CALL_LATER", 0x48), ("CALL_LATER", 8), ("SLEEP", 40))),
     "call_later": input_(0, P(("CALL_LATER", 16), ("CALL_LATER", 8), ("CALL_LATER", 8), ("SLEEP", 40))),
     "call_at_past": input_(0, P(("CALL_AT", 0), ("CALL_AT", 40), ("YIELD", 0))),
     "timer_cancel": input_(0, P(("CALL_LATER", 16), ("CALL_LATER", 4), ("CANCEL_TIMER", 0), ("SLEEP", 40), ("CANCEL_TIMER", 1))),
