@@ -519,6 +519,50 @@ Test(loop, a_cancelled_tasks_awaiter_sees_the_cancellation)
     cr_assert_not(loop_has_work(loop), "the 10 s timer stayed behind");
 }
 
+/* Python: await asyncio.current_task() raises RuntimeError('Task cannot
+ * await on itself'). Found by the loop fuzzer: parked on itself, the task
+ * never woke, and cancelling it cancelled itself without end (a stack
+ * overflow). */
+typedef struct {
+    Gen gen;
+    Task *self;
+    bool catch_first; /* try: await self; except: error = e */
+    FutureAwait await;
+    void *ignored;
+    int error;
+} SelfAwaiter;
+
+static GenStatus self_awaiter_step(Gen *g)
+{
+    SelfAwaiter *s = (SelfAwaiter *)g;
+    GEN_BEGIN(g);
+    if (s->catch_first) {
+        future_await(&s->await, &s->self->future);
+        TRY_AWAIT(g, &s->await.gen, s->ignored, s->error);
+    }
+    future_await(&s->await, &s->self->future); /* uncaught */
+    AWAIT(g, &s->await.gen, s->ignored);
+    GEN_END(g);
+}
+
+Test(loop, a_task_that_awaits_itself_gets_an_error_not_a_hang)
+{
+    Task t;
+    SelfAwaiter s = {.self = &t, .catch_first = true};
+    create_task(loop, &t, gen_init(&s.gen, self_awaiter_step, "s"), "s");
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(s.error, EDEADLK, "caught %s", strerror(s.error));
+    cr_assert_eq(t.future.error, EDEADLK, "the task failed with %s",
+                 strerror(t.future.error));
+    Task u;
+    SelfAwaiter su = {.self = &u};
+    create_task(loop, &u, gen_init(&su.gen, self_awaiter_step, "u"), "u");
+    loop_run_once(loop); /* it awaits itself: the error is on its way */
+    cr_assert(task_cancel(&u), "a task that awaits itself cannot be cancelled");
+    cr_assert_eq(run_until_complete(loop, &u.future), 0);
+    cr_assert(future_cancelled(&u.future), "the cancel did not win");
+}
+
 Test(loop, a_task_cancelled_before_it_starts_never_runs)
 {
     Sleeper s;
