@@ -7,8 +7,10 @@
  * The input: byte 0 picks the loop (selector, registration, how a recv
  * starts); the rest splits at each 0xFF into the programs of up to
  * MAX_TASKS tasks, two bytes an operation (what, argument). Task i awaits
- * only tasks after it, so no two tasks await each other: a cycle is a
- * deadlock in asyncio too, and cancelling one recurses without end there.
+ * itself (an error, EDEADLK) or tasks after it, never one before: two
+ * tasks awaiting each other are a deadlock in asyncio too, and cancelling
+ * one recurses without end there, as it does for a task that awaits a
+ * gather of itself.
  */
 #include "../../08-event-loop/loop/asyncio.h"
 
@@ -158,14 +160,21 @@ static Frame *new_frame(void)
     return f;
 }
 
-/* arg picks a plain future, or a task after `self` (none after: a future). */
-static Future *awaitable(const FuzzTask *self, uint8_t arg)
+/* arg picks a plain future, the task itself, or a task after it. Only a
+ * plain await takes the task itself: awaiting a gather of itself is a
+ * cycle through the gather, which asyncio's cancel recurses on too. */
+static Future *pick_future(const FuzzTask *self, uint8_t arg, bool self_ok)
 {
-    int later = w.ntasks - 1 - self->index;
-    int pick = arg % (MAX_FUTURES + later);
+    int first = self->index + !self_ok;
+    int pick = arg % (MAX_FUTURES + w.ntasks - first);
     if (pick < MAX_FUTURES)
         return &w.futures[pick];
-    return &w.tasks[self->index + 1 + pick - MAX_FUTURES].task.future;
+    return &w.tasks[first + pick - MAX_FUTURES].task.future;
+}
+
+static Future *awaitable(const FuzzTask *self, uint8_t arg)
+{
+    return pick_future(self, arg, false);
 }
 
 /* --- callbacks: each must run once, in order, never early ---------------- */
@@ -337,7 +346,7 @@ static Gen *start_op(FuzzTask *t, Op op, uint8_t arg)
     case OP_YIELD:
         return sleep_op(0);
     case OP_AWAIT:
-        return await_future(awaitable(t, arg));
+        return await_future(pick_future(t, arg, true));
     case OP_CANCEL_SELF:
         task_cancel(&t->task);
         return sleep_op(0);

@@ -15,8 +15,9 @@ def program(*ops):
     return bytes(b for name, arg in ops for b in (OPS.index(name), arg))
 
 
-# Task i's AWAIT, SHIELD, WAIT_FOR argument a picks a % (4 + tasks after i):
-# futures 0-3, then those tasks; GATHER and WAIT take a second child from
+# Task i's AWAIT argument a picks a % (4 + tasks from i on): futures 0-3,
+# then task i itself, then the tasks after it; SHIELD's, WAIT_FOR's the
+# same without task i itself; GATHER and WAIT take a second child from
 # a / 7 and a / 5.
 def input_(loop, *tasks):
     return bytes([loop]) + bytes([END]).join(tasks)
@@ -29,10 +30,11 @@ SEEDS = {
     "raise": input_(0, P(("SLEEP", 1), ("RAISE", 0))),
     "cancel_self": input_(0, P(("CANCEL_SELF", 0), ("SLEEP", 8))),
     "cancel_other": input_(0, P(("CANCEL_TASK", 1)), P(("SLEEP", 64))),
-    "await_later_task": input_(0, P(("AWAIT", 4)), P(("SLEEP", 5))),
+    "await_later_task": input_(0, P(("AWAIT", 5)), P(("SLEEP", 5))),
     "await_future_set": input_(0, P(("AWAIT", 0)), P(("SLEEP", 3), ("SET_RESULT", 0))),
     "await_future_error": input_(0, P(("AWAIT", 1), ("SLEEP", 1)), P(("SET_EXCEPTION", 1))),
     "await_future_cancelled": input_(0, P(("AWAIT", 2)), P(("YIELD", 0), ("CANCEL_FUTURE", 2))),
+    "await_itself": input_(0, P(("AWAIT", 4), ("SLEEP", 1))),
     "await_never": input_(0, P(("AWAIT", 3))),
     "call_soon_fifo": input_(0, P(("CALL_SOON", 0), ("CALL_SOON", 0), ("CALL_SOON", 0), ("YIELD", 0))),
     "call_soon_cancel": input_(0, P(("CALL_SOON", 0), ("CALL_SOON", 0), ("CANCEL_SOON", 0), ("YIELD", 0), ("CANCEL_SOON", 1))),
@@ -46,13 +48,13 @@ SEEDS = {
     "gather_error": input_(0, P(("GATHER", 10)), P(("SET_EXCEPTION", 1), ("SLEEP", 9), ("SET_RESULT", 0))),
     "gather_return_exceptions": input_(0, P(("GATHER", 140)), P(("SET_EXCEPTION", 0))),
     "gather_cancelled": input_(0, P(("GATHER", 4)), P(("SLEEP", 30)), P(("CANCEL_TASK", 0))),
-    "wait_for_timeout": input_(0, P(("WAIT_FOR", 0x14)), P(("SLEEP", 200))),
+    "wait_for_timeout": input_(0, P(("WAIT_FOR", 0x13)), P(("SLEEP", 200))),
     "wait_for_in_time": input_(0, P(("WAIT_FOR", 0xF4)), P(("SLEEP", 2))),
     "wait_for_zero": input_(0, P(("WAIT_FOR", 0x00), ("SLEEP", 1))),
     "shield": input_(0, P(("SHIELD", 4)), P(("SLEEP", 20)), P(("YIELD", 0), ("CANCEL_TASK", 0))),
     "shield_done": input_(0, P(("SET_RESULT", 0), ("SHIELD", 0))),
     "wait_first_completed": input_(0, P(("WAIT", 0)), P(("SET_RESULT", 0))),
-    "wait_all_timeout": input_(0, P(("WAIT", 0x22)), P(("SLEEP", 2), ("SET_RESULT", 0))),
+    "wait_all_timeout": input_(0, P(("WAIT", 38)), P(("SLEEP", 2), ("SET_RESULT", 0))),
     "wait_first_exception": input_(0, P(("WAIT", 1)), P(("SET_EXCEPTION", 0))),
     "send_recv": input_(0, P(("SEND", 0), ("RECV", 0))),
     "recv_before_send": input_(0, P(("RECV", 1)), P(("SLEEP", 4), ("SEND", 1))),
