@@ -424,8 +424,7 @@ static GenStatus fuzz_task_step(Gen *g)
     GEN_END(g);
 }
 
-/* --- the run ---------------------------------------------------------------
- */
+/* --- the run ------------------------------------------------------------ */
 
 /* Counts iterations, and stops a run that has had its share. */
 static void on_loop_event(void *ctx, LoopEvent event, const void *detail)
