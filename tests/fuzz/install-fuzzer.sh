@@ -16,8 +16,13 @@ if command -v apt-get >/dev/null; then
     echo "$cc cannot link a libFuzzer target: installing clang and its runtime"
     echo "+ $sudo apt-get update -qq"
     $sudo apt-get update -qq
+    # The runtime is its own package, only recommended by clang's:
+    # libclang-rt-N-dev for clang N (Debian 12: 14).
     pkgs=clang
-    if apt-cache show libclang-rt-14-dev >/dev/null 2>&1; then pkgs="clang libclang-rt-14-dev"; fi
+    version=$("$cc" -dumpversion 2>/dev/null | cut -d. -f1)
+    if apt-cache show "libclang-rt-${version:-14}-dev" >/dev/null 2>&1; then
+        pkgs="clang libclang-rt-${version:-14}-dev"
+    fi
     echo "+ $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs"
     # shellcheck disable=SC2086 # one word per package
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs
