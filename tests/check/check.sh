@@ -385,8 +385,9 @@ check_fuzz() {
     local regressions
     regressions=$(ls tests/fuzz/regressions/* 2>/dev/null)
     if [ $status -eq 0 ] && [ -n "$regressions" ]; then
+        echo "+ build/fuzz/fuzz_loop tests/fuzz/regressions/*"
         # shellcheck disable=SC2086 # one word per file
-        build/fuzz/fuzz_loop $regressions 2>&1 | grep -v '^Executed\|^Running' | tail -n 30
+        build/fuzz/fuzz_loop $regressions 2>&1 | grep -v '^Executed\|^Running\|^\*\*\*' | tail -n 30
         status=${PIPESTATUS[0]}
     fi
     if [ $status -eq 0 ]; then
