@@ -519,6 +519,50 @@ Test(loop, a_cancelled_tasks_awaiter_sees_the_cancellation)
     cr_assert_not(loop_has_work(loop), "the 10 s timer stayed behind");
 }
 
+/* Python: await asyncio.current_task() raises RuntimeError('Task cannot
+ * await on itself'). Found by the loop fuzzer: parked on itself, the task
+ * never woke, and cancelling it cancelled itself without end (a stack
+ * overflow). */
+typedef struct {
+    Gen gen;
+    Task *self;
+    bool catch_first; /* try: await self; except: error = e */
+    FutureAwait await;
+    void *ignored;
+    int error;
+} SelfAwaiter;
+
+static GenStatus self_awaiter_step(Gen *g)
+{
+    SelfAwaiter *s = (SelfAwaiter *)g;
+    GEN_BEGIN(g);
+    if (s->catch_first) {
+        future_await(&s->await, &s->self->future);
+        TRY_AWAIT(g, &s->await.gen, s->ignored, s->error);
+    }
+    future_await(&s->await, &s->self->future); /* uncaught */
+    AWAIT(g, &s->await.gen, s->ignored);
+    GEN_END(g);
+}
+
+Test(loop, a_task_that_awaits_itself_gets_an_error_not_a_hang)
+{
+    Task t;
+    SelfAwaiter s = {.self = &t, .catch_first = true};
+    create_task(loop, &t, gen_init(&s.gen, self_awaiter_step, "s"), "s");
+    cr_assert_eq(run_until_complete(loop, &t.future), 0);
+    cr_assert_eq(s.error, EDEADLK, "caught %s", strerror(s.error));
+    cr_assert_eq(t.future.error, EDEADLK, "the task failed with %s",
+                 strerror(t.future.error));
+    Task u;
+    SelfAwaiter su = {.self = &u};
+    create_task(loop, &u, gen_init(&su.gen, self_awaiter_step, "u"), "u");
+    loop_run_once(loop); /* it awaits itself: the error is on its way */
+    cr_assert(task_cancel(&u), "a task that awaits itself cannot be cancelled");
+    cr_assert_eq(run_until_complete(loop, &u.future), 0);
+    cr_assert(future_cancelled(&u.future), "the cancel did not win");
+}
+
 Test(loop, a_task_cancelled_before_it_starts_never_runs)
 {
     Sleeper s;
@@ -561,6 +605,51 @@ Test(loop, wait_for_times_out_and_cancels)
     cr_assert_eq(w.error, ETIMEDOUT, "wait_for gave %s", strerror(w.error));
     cr_assert(future_cancelled(&slow.future), "the slow task goes on");
     cr_assert_lt(monotonic_now() - began, 10.0 / 2, "waited for the slow task");
+}
+
+/* On a virtual clock (loop_set_clock) the times are exact and the order
+ * is known: hours of deadlines pass in no time, on any machine. */
+static double fired_at[8];
+
+static void record_time(void *arg)
+{
+    fired_at[nlog] = loop_time(loop);
+    record(arg);
+}
+
+Test(loop, a_virtual_clock_fires_timers_at_their_exact_deadlines)
+{
+    VirtualClock vc;
+    loop_set_clock(loop, virtual_clock_init(&vc, 1000));
+    TimerHandle t[4];
+    call_later(loop, &t[0], 3600, record_time, ARG(1));
+    call_later(loop, &t[1], 60, record_time, ARG(2));
+    call_at(loop, &t[2], 1060, record_time, ARG(3)); /* ties with t[1] */
+    call_later(loop, &t[3], 0.5, record_time, ARG(4));
+    while (loop_has_work(loop))
+        cr_assert_eq(loop_run_once(loop), 0);
+    expect_log((int[]){4, 2, 3, 1}, 4);
+    double expected[] = {1000.5, 1060, 1060, 4600};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(fired_at[i], expected[i], "timer %d fired at %g, not %g",
+                     log_[i], fired_at[i], expected[i]);
+    cr_assert_eq(vc.now, 4600, "the clock went past the last deadline");
+}
+
+Test(loop, wait_for_times_out_at_its_exact_deadline_on_a_virtual_clock)
+{
+    VirtualClock vc;
+    loop_set_clock(loop, virtual_clock_init(&vc, 0));
+    Sleeper s;
+    Task slow, waiting;
+    Waiter w = {.timeout = 60};
+    w.inner = &create_task(loop, &slow, sleeper(&s, 3600, 1), "slow")->future;
+    create_task(loop, &waiting, gen_init(&w.gen, waiter_step, "w"), "w");
+    cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
+    cr_assert_eq(w.error, ETIMEDOUT, "wait_for gave %s", strerror(w.error));
+    cr_assert(future_cancelled(&slow.future), "the slow task goes on");
+    cr_assert_eq(loop_time(loop), 60, "timed out at %g s, not 60",
+                 loop_time(loop));
 }
 
 Test(loop, wait_for_returns_the_result_in_time)

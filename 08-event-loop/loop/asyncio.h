@@ -21,6 +21,7 @@
 #include "task.h"
 #include "task_group.h"
 #include "trace.h"
+#include "virtual_clock.h"
 #include "wait.h"
 #include "wait_for.h"
 

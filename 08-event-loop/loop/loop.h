@@ -71,6 +71,16 @@ typedef struct {
 
 struct SignalHandlers; /* signals.c's, kept on the loop it serves */
 
+/* A clock the loop reads instead of the machine's (virtual_clock.h has
+ * one): tests and the fuzzer drive it, so timers fire in a known order
+ * whatever the machine's speed. now() is loop_time()'s source; jump(to)
+ * is called instead of sleeping until `to` (see loop_set_clock). */
+typedef struct {
+    double (*now)(void *ctx);
+    void (*jump)(void *ctx, double to);
+    void *ctx;
+} LoopClock;
+
 /* The loop's fields are public, as libuv's uv_loop_t's are, for one
  * reason: call_soon below is inline, so a Future (future.c, one layer
  * down) can schedule its callbacks without calling into loop.c, which
@@ -93,6 +103,7 @@ typedef struct Loop {
     struct SignalHandlers *signals; /* NULL until a signal handler */
     LoopHook hook;
     void *hook_ctx;
+    const LoopClock *clock; /* NULL: monotonic_now(), the machine's */
 } Loop;
 
 /* Python: asyncio.new_event_loop(). selector: "epoll", "kqueue", "poll" or
@@ -115,6 +126,16 @@ void loop_call_at_close(Loop *loop, Callback fn, void *arg);
 
 /* Python: loop.time(): monotonic seconds, read once per iteration. */
 double loop_time(const Loop *loop);
+/* Python: what asyncio's test_utils.TestLoop does with its time generator.
+ * The loop reads clock instead of monotonic_now() (NULL: back to it). The
+ * rule with a clock set: the selector wait never sleeps (its timeout is
+ * 0: only descriptors already ready are reported); when it reports
+ * nothing, no callback is ready and the next timer is later than now, the
+ * loop calls clock->jump(ctx, that timer's deadline) instead of sleeping,
+ * so the timer is due in that same iteration. A loop with no timer and
+ * only readers or writers that never become ready spins: the caller
+ * bounds its iterations (the fuzzer counts them in its hook). */
+void loop_set_clock(Loop *loop, const LoopClock *clock);
 
 /* Python: h = loop.call_soon(fn, arg): runs on the next pass over the
  * ready queue, after every callback already there (FIFO). Cannot fail.

@@ -26,6 +26,7 @@ Task *create_task(Loop *loop, Task *task, Gen *coro, const char *name)
     task->coro = coro;
     task->waiting_on = NULL;
     task->must_cancel = false;
+    task->awaited_itself = false;
     task->number = name ? 0 : ++unnamed_tasks;
     task->name = name;
     loop_notify(loop, LOOP_TASK_CREATED, task);
@@ -38,6 +39,14 @@ Task *create_task(Loop *loop, Task *task, Gen *coro, const char *name)
 static void park(Task *task, Future *yielded)
 {
     if (!yielded) {
+        call_soon(task->future.loop, task_step, task);
+        return;
+    }
+    /* Python: RuntimeError('Task cannot await on itself'), thrown in at
+     * the next step. Parked on itself, it would never wake, and its
+     * cancel would cancel what it waits on, itself, without end. */
+    if (yielded == &task->future) {
+        task->awaited_itself = true;
         call_soon(task->future.loop, task_step, task);
         return;
     }
@@ -101,7 +110,10 @@ static void task_step(void *arg)
             return;
         }
         error_set(ECANCELED);
+    } else if (task->awaited_itself) {
+        error_set(EDEADLK);
     }
+    task->awaited_itself = false;
     step_coroutine(task);
     loop_notify(task->future.loop, LOOP_TASK_STEPPED, task);
 }

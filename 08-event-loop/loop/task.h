@@ -12,8 +12,9 @@ typedef struct Task {
     Gen *coro;
     Future *waiting_on; /* Python: _fut_waiter */
     bool must_cancel;
-    unsigned number;  /* N of the default name "Task-N"; 0 when named */
-    const char *name; /* the caller's string, or NULL: "Task-N" */
+    bool awaited_itself; /* EDEADLK at its next step (Python: RuntimeError) */
+    unsigned number;     /* N of the default name "Task-N"; 0 when named */
+    const char *name;    /* the caller's string, or NULL: "Task-N" */
 } Task;
 
 /* Python: loop.create_task(coro, name=name). The task's memory is the

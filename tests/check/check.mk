@@ -1,11 +1,12 @@
 # make check: every stage and test under the tools a C engineer trusts:
 # AddressSanitizer + UndefinedBehaviorSanitizer, ThreadSanitizer (stage 02's
-# race, and its fix) and valgrind memcheck. Each tool gets its own build under
+# race, and its fix), valgrind memcheck, the fault injector and the loop
+# fuzzer (tests/fuzz/fuzz.mk). Each tool gets its own build under
 # build/ (O=build/asan/ ...), so nothing clashes with the normal build.
 # tests/check/README.md explains the steps; tests/check/check.sh runs them.
 #
 #   make check                    every step
-#   make check CHECK=tsan         some steps only: asan tsan valgrind faults
+#   make check CHECK=tsan         some steps only: asan tsan valgrind faults fuzz
 #   make check LOAD=2             beside two busy loops (tests/with-load.sh)
 
 check: ## sanitizers (ASan+UBSan, TSan) and valgrind over every stage and test

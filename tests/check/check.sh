@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# check.sh [asan] [tsan] [valgrind] [faults] - the steps of `make check`
-# (all four when none is named). tests/check/check.mk calls it with the Makefile's
+# check.sh [asan] [tsan] [valgrind] [faults] [fuzz] - the steps of `make check`
+# (all five when none is named). tests/check/check.mk calls it with the Makefile's
 # lists: CHECK_BINS (every program), CHECK_TESTS (every test binary),
 # CHECK_NUMBERS (the stages), and MAKE. It builds each tool's copy of the
 # repository under build/ by running make again with O=build/TOOL/, runs the
@@ -12,7 +12,7 @@ root=$PWD
 
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
-steps=${*:-asan tsan valgrind faults}
+steps=${*:-asan tsan valgrind faults fuzz}
 export TIME_SCALE=0.05 # the talk 20 times faster: the 2 s delay is 0.1 s
 
 results=()
@@ -356,16 +356,57 @@ check_faults() {
     fi
 }
 
+# --- the loop fuzzer -------------------------------------------------------------
+
+FUZZ_RUNS=5000 # about 5 s: a count, not a time, so any machine runs the same inputs
+
+# tests/fuzz/fuzz_loop from the committed corpus, with a fixed seed and a
+# fixed number of runs: the same inputs on any machine, however fast. New
+# inputs go to a scratch folder, never into the committed corpus. Then each
+# crash found before, kept in tests/fuzz/regressions/, is replayed.
+check_fuzz() {
+    banner "The loop fuzzer: $FUZZ_RUNS runs from tests/fuzz/corpus, seed 1"
+    if ! FUZZ_CC=${FUZZ_CC:-clang} tests/fuzz/install-fuzzer.sh; then
+        record SKIP "fuzz" "no clang with libFuzzer here; CI (Debian) has it"
+        return
+    fi
+    if ! "$MAKE" --no-print-directory build/fuzz/fuzz_loop; then
+        record FAIL "fuzz: build"
+        return
+    fi
+    local scratch=build/fuzz/check-corpus
+    rm -rf "$scratch"
+    mkdir -p "$scratch"
+    local status=0
+    echo "+ build/fuzz/fuzz_loop -seed=1 -runs=$FUZZ_RUNS -max_len=256 $scratch tests/fuzz/corpus"
+    build/fuzz/fuzz_loop -seed=1 -runs=$FUZZ_RUNS -max_len=256 -timeout=60 \
+        -artifact_prefix=build/fuzz/ "$scratch" tests/fuzz/corpus 2>&1 | tail -n 30
+    status=${PIPESTATUS[0]}
+    local regressions
+    regressions=$(ls tests/fuzz/regressions/* 2>/dev/null)
+    if [ $status -eq 0 ] && [ -n "$regressions" ]; then
+        echo "+ build/fuzz/fuzz_loop tests/fuzz/regressions/*"
+        # shellcheck disable=SC2086 # one word per file
+        build/fuzz/fuzz_loop $regressions 2>&1 | grep -v '^Executed\|^Running\|^\*\*\*' | tail -n 30
+        status=${PIPESTATUS[0]}
+    fi
+    if [ $status -eq 0 ]; then
+        record PASS "fuzz: the loop's invariants" "$FUZZ_RUNS runs, $(echo "$regressions" | grep -c .) regressions replayed"
+    else
+        record FAIL "fuzz: the loop's invariants" "the input is in build/fuzz/crash-*; replay: build/fuzz/fuzz_loop FILE"
+    fi
+}
+
 started=$(date +%s)
 for step in $steps; do
     case $step in
-    asan | valgrind | faults) "check_$step" ;;
+    asan | valgrind | faults | fuzz) "check_$step" ;;
     tsan)
         check_tsan
         check_tsan_servers
         ;;
     *)
-        echo "make check: no step \"$step\" (hint: CHECK='asan tsan valgrind faults', or leave CHECK unset for all)" >&2
+        echo "make check: no step \"$step\" (hint: CHECK='asan tsan valgrind faults fuzz', or leave CHECK unset for all)" >&2
         exit 2
         ;;
     esac
