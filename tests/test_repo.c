@@ -235,13 +235,17 @@ Test(diffs, no_hunk_over_150_lines_from_stage_05_on)
     }
 }
 
-/* Stage 03 is a new program, not a growth of 02's threads: its diff says
- * so in one line instead of printing the whole file. */
+/* Stages 02 and 03 are new programs, not growths of the one before: each
+ * diff says so in one line instead of printing a whole file. */
 Test(diffs, a_new_program_is_named_not_diffed)
 {
-    char *diff = make_diff("03");
-    cr_expect(strstr(diff, "is a new program") != NULL, "%s", diff);
-    cr_expect_eq(strchr(diff, '\n'), diff + strlen(diff) - 1,
-                 "make diff-03 prints more than one line:\n%s", diff);
-    free(diff);
+    const char *new_programs[] = {"02", "03"};
+    for (size_t i = 0; i < sizeof new_programs / sizeof new_programs[0]; i++) {
+        char *diff = make_diff(new_programs[i]);
+        cr_expect(strstr(diff, "is a new program") != NULL, "%s", diff);
+        cr_expect_eq(strchr(diff, '\n'), diff + strlen(diff) - 1,
+                     "make diff-%s prints more than one line:\n%s",
+                     new_programs[i], diff);
+        free(diff);
+    }
 }
