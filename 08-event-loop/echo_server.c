@@ -21,6 +21,7 @@
  *
  *   echo_server [--port N]   (else PORT, default 8080; 0: any free port)
  *               [--idle-timeout S] [--max-connections N]   (USAGE below)
+ *               [--loop readiness|proactor]   (else ASYNCIO_LOOP)
  *   ASYNCIO_SELECTOR=poll, ASYNCIO_REGISTRATION=per-wait: see loop/loop.h
  *
  * SIGINT or SIGTERM: close every connection, exit 0.
@@ -50,6 +51,7 @@ static char shared_buffer[SHARED_BUFFER_SIZE];
 static const char USAGE[] =
     "usage: echo_server [--help] [--port N] [--idle-timeout S] "
     "[--max-connections N]\n"
+    "                   [--loop readiness|proactor]\n"
     "  Stage 08's real loop, demo 2: an echo server, one coroutine per\n"
     "  connection. Ctrl-C (SIGINT) or SIGTERM stops it, exit 0.\n"
     "  --port N             listen on 127.0.0.1:N (0: any free port); wins\n"
@@ -57,9 +59,13 @@ static const char USAGE[] =
     "  --idle-timeout S     close a connection that sent nothing for S\n"
     "                       seconds (default: never)\n"
     "  --max-connections N  refuse connections beyond N (default: no cap)\n"
+    "  --loop proactor      run the loop on io_uring's completions (Linux;\n"
+    "                       elsewhere it says so and runs on readiness);\n"
+    "                       wins over ASYNCIO_LOOP\n"
     "environment:\n"
     "  PORT=N        the port without --port (default 8080)\n"
-    "  ASYNCIO_SELECTOR=epoll|kqueue|poll  the loop's selector\n"
+    "  ASYNCIO_LOOP=readiness|proactor  the loop (default readiness)\n"
+    "  ASYNCIO_SELECTOR=epoll|kqueue|poll  the readiness loop's selector\n"
     "  ASYNCIO_REGISTRATION=per-wait|persistent  how it registers sockets\n"
     "  TRACE=1       the loop's timeline on stderr\n";
 
@@ -360,6 +366,16 @@ static double seconds_arg(const char *flag, const char *text)
     return seconds;
 }
 
+/* --loop proactor: what ASYNCIO_LOOP=proactor asks loop_new for. */
+static void loop_arg(const char *flag, const char *value)
+{
+    if (strcmp(value, "proactor") != 0 && strcmp(value, "readiness") != 0)
+        bad_argument(flag_and_value(flag, value),
+                     "a loop: readiness (epoll, kqueue or poll) or proactor "
+                     "(io_uring)");
+    setenv("ASYNCIO_LOOP", value, 1);
+}
+
 /* Flags come in pairs: --name value. Returns the port. */
 static int options_from_args(Server *s, int argc, char **argv)
 {
@@ -368,20 +384,23 @@ static int options_from_args(Server *s, int argc, char **argv)
         const char *flag = argv[i];
         bool known = strcmp(flag, "--port") == 0 ||
                      strcmp(flag, "--idle-timeout") == 0 ||
-                     strcmp(flag, "--max-connections") == 0;
+                     strcmp(flag, "--max-connections") == 0 ||
+                     strcmp(flag, "--loop") == 0;
         if (!known)
             bad_argument(flag, "not an option: --port N, --idle-timeout S, "
-                               "--max-connections N, or --help");
+                               "--max-connections N, --loop L, or --help");
         if (i + 1 == argc)
             bad_argument(flag, strcmp(flag, "--port") == 0
                                    ? "needs a port number: --port N"
                                    : "needs a value: --idle-timeout S, "
-                                     "--max-connections N");
+                                     "--max-connections N, --loop L");
         const char *value = argv[i + 1];
         if (strcmp(flag, "--port") == 0)
             port = (int)number_arg(flag, value, 0, 65535,
                                    "a port is a whole number from 0 to "
                                    "65535 (0: any free one)");
+        else if (strcmp(flag, "--loop") == 0)
+            loop_arg(flag, value);
         else if (strcmp(flag, "--idle-timeout") == 0)
             s->idle_timeout = seconds_arg(flag, value);
         else

@@ -202,7 +202,10 @@ void loop_close_fd(Loop *loop, int fd)
         remove_handler(loop, fd, false);
         update_registration(loop, fd, true); /* poll must forget it */
     }
-    close(fd);
+    if (loop->proactor)
+        proactor_close_fd(loop->proactor, fd);
+    else
+        close(fd);
 }
 
 /* Python: _process_events, and the pass that runs what it queued. A
@@ -226,11 +229,19 @@ static void dispatch(Loop *loop, SelectorEvent ev)
         update_registration(loop, ev.fd, true);
 }
 
-/* Something is ready, or can become ready: a timer, a reader, a writer. */
+/* Something is ready, or can become ready: a timer, a reader, a writer,
+ * an operation the proactor has in flight. */
 bool loop_has_work(const Loop *loop)
 {
     return loop->ready.count > 0 || loop->timers.count > 0 ||
-           loop->nhandlers > 0;
+           loop->nhandlers > 0 ||
+           (loop->proactor && proactor_has_work(loop->proactor));
+}
+
+static bool has_io(const Loop *loop)
+{
+    return loop->nhandlers > 0 ||
+           (loop->proactor && proactor_has_work(loop->proactor));
 }
 
 /* --- run_once ------------------------------------------------------------ */
@@ -286,7 +297,7 @@ static int wait_for_io(Loop *loop, LoopIteration *it)
     int timeout_ms = loop->clock ? 0 : it->timeout_ms;
     /* With nothing registered and callbacks ready, asking the kernel is a
      * syscall for nothing: task switches stay in user space. */
-    if (timeout_ms != 0 || loop->nhandlers > 0)
+    if (timeout_ms != 0 || has_io(loop))
         n = loop->selector->ops->wait(loop->selector, timeout_ms, loop->events);
     if (loop->clock && n == 0 && it->timeout_ms > 0)
         loop->clock->jump(loop->clock->ctx,
@@ -414,26 +425,81 @@ WaitKind loop_find_wait(const Loop *loop, const void *arg, int *fd)
 
 /* --- making and closing a loop ------------------------------------------- */
 
-Loop *loop_new(const char *selector)
+/* ASYNCIO_LOOP: "proactor", or "readiness" (the default). NULL: a value
+ * that is neither, said on stderr. */
+static const char *loop_kind_from_env(void)
 {
-    if (!selector)
-        selector = getenv("ASYNCIO_SELECTOR");
-    const SelectorOps *ops = selector_by_name(selector);
+    const char *kind = getenv("ASYNCIO_LOOP");
+    if (!kind || !*kind || strcmp(kind, "readiness") == 0)
+        return "readiness";
+    if (strcmp(kind, "proactor") == 0)
+        return kind;
+    fprintf(stderr,
+            "event loop: ASYNCIO_LOOP=%s is not a loop (hint: "
+            "ASYNCIO_LOOP=proactor or ASYNCIO_LOOP=readiness)\n",
+            kind);
+    return NULL;
+}
+
+/* The proactor if this machine lets us have one; else NULL, said in one
+ * line, and the caller goes on with a readiness loop. */
+static Selector *open_proactor(void)
+{
+    const SelectorOps *ops = selector_by_name("io_uring");
+    Selector *opened = ops ? ops->open() : NULL;
+    if (opened)
+        return opened;
+    const char *why = !ops              ? "io_uring is Linux's"
+                      : errno == ENOSYS ? "this kernel has no io_uring"
+                      : errno == EPERM || errno == EACCES
+                          ? "refused: kernel.io_uring_disabled, or a "
+                            "seccomp filter"
+                          : strerror(errno);
+    fprintf(stderr,
+            "event loop: no io_uring proactor here (%s): running on the "
+            "readiness loop (%s)\n",
+            why, selector_by_name(NULL)->name);
+    return NULL;
+}
+
+static Selector *open_selector(const char *name)
+{
+    const SelectorOps *ops = selector_by_name(name);
     if (!ops) {
         fprintf(stderr,
                 "event loop: no selector named '%s' in this build (hint: "
                 "ASYNCIO_SELECTOR=poll works everywhere)\n",
-                selector);
+                name);
         return NULL;
     }
     Selector *opened = ops->open();
-    if (!opened) {
+    if (!opened)
         perror("event loop: cannot create its selector");
-        return NULL;
+    return opened;
+}
+
+Loop *loop_new(const char *selector)
+{
+    Selector *opened = NULL;
+    if (!selector) {
+        const char *kind = loop_kind_from_env();
+        if (!kind)
+            return NULL;
+        if (strcmp(kind, "proactor") == 0)
+            opened = open_proactor();
+        selector = getenv("ASYNCIO_SELECTOR");
+    } else if (strcmp(selector, "io_uring") == 0) {
+        opened = open_proactor();
+        selector = NULL;
     }
+    if (!opened)
+        opened = open_selector(selector);
+    if (!opened)
+        return NULL;
     Loop *loop = reallocate(NULL, 1, sizeof *loop);
     memset(loop, 0, sizeof *loop);
     loop->selector = opened;
+    loop->proactor = proactor_of(opened);
     const char *how = getenv("ASYNCIO_REGISTRATION");
     loop->registration = how && strcmp(how, "per-wait") == 0
                              ? REGISTER_PER_WAIT

@@ -8,6 +8,7 @@
 #ifndef LOOP_LOOP_H
 #define LOOP_LOOP_H
 
+#include "proactor.h"
 #include "ready_queue.h"
 #include "selector.h"
 #include "timer_heap.h"
@@ -92,6 +93,7 @@ typedef struct Loop {
     ReadyQueue ready;
     TimerHeap timers;
     Selector *selector;
+    Proactor *proactor; /* the selector, when it is io_uring's proactor */
     Registration registration;
     RecvStart recv_start;
     SelectorEvent events[SELECTOR_MAX_EVENTS]; /* what one wait reports */
@@ -106,8 +108,11 @@ typedef struct Loop {
     const LoopClock *clock; /* NULL: monotonic_now(), the machine's */
 } Loop;
 
-/* Python: asyncio.new_event_loop(). selector: "epoll", "kqueue", "poll" or
- * NULL (ASYNCIO_SELECTOR, else the build's default). Registration from
+/* Python: asyncio.new_event_loop(). selector: "epoll", "kqueue", "poll",
+ * "io_uring" (the proactor) or NULL: ASYNCIO_LOOP=proactor asks for the
+ * proactor (Python: asyncio.ProactorEventLoop()), else ASYNCIO_SELECTOR,
+ * else the build's default. Where io_uring is missing or refused, one line
+ * on stderr says so and the loop is a readiness one. Registration from
  * ASYNCIO_REGISTRATION=per-wait|persistent (default persistent), how
  * sock_recv starts from ASYNCIO_RECV=try-first|readiness-first (default
  * try-first, asyncio's). NULL with a message on failure. */
@@ -117,6 +122,11 @@ Registration loop_registration(const Loop *loop);
 void loop_set_recv_start(Loop *loop, RecvStart how);
 RecvStart loop_recv_start(const Loop *loop);
 const char *loop_selector_name(const Loop *loop);
+/* The proactor when the loop runs on one, else NULL. */
+static inline Proactor *loop_proactor(const Loop *loop)
+{
+    return loop->proactor;
+}
 /* Python: loop.close(). Runs what loop_call_at_close queued, then frees
  * the loop's own memory; closes no socket of the caller's. */
 void loop_close(Loop *loop);
@@ -178,7 +188,8 @@ bool loop_fd_take_turn(Loop *loop, int fd);
  * stops reading after a partial read. */
 void loop_fd_drained(Loop *loop, int fd);
 bool loop_fd_was_drained(const Loop *loop, int fd);
-/* Forgets fd (reader, writer, registration) and closes it. */
+/* Forgets fd (reader, writer, registration) and closes it; on the
+ * proactor, after cancelling the operations in flight on it. */
 void loop_close_fd(Loop *loop, int fd);
 
 /* One iteration (asyncio's _run_once): selector wait -> one pass over the

@@ -3,6 +3,7 @@
  * and which one this build uses when none is named.
  */
 #include "selector.h"
+#include "proactor.h"
 #include "selector_epoll.h"
 #include "selector_kqueue.h"
 #include "selector_poll.h"
@@ -29,6 +30,10 @@ const SelectorOps *selector_by_name(const char *name)
 #ifdef HAVE_KQUEUE
     if (strcmp(name, "kqueue") == 0)
         return &selector_kqueue;
+#endif
+#ifdef HAVE_PROACTOR
+    if (strcmp(name, "io_uring") == 0)
+        return &selector_uring; /* the proactor, in a selector's place */
 #endif
     return NULL;
 }

@@ -93,6 +93,156 @@ static Future *fd_wait(FdWait *w, Loop *loop, int fd, int events)
             RAISE(g, error_fetch());                                           \
     } while (0)
 
+/* --- waiting for a completion (the proactor) ------------------------------ */
+
+/* The proactor's callback, from inside its wait: the operation is done.
+ * Its future is pending: a cancelled one's operation was orphaned first,
+ * so a kernel's ECANCELED here means the socket was closed under it
+ * (loop_close_fd), which asyncio's proactor raises as ConnectionResetError
+ * (ERROR_OPERATION_ABORTED, windows_events.py). */
+static void op_completed(void *arg, int res)
+{
+    OpWait *w = arg;
+    w->res = res == -ECANCELED ? -ECONNRESET : res;
+    future_set_result(&w->future, NULL);
+}
+
+/* Python: _OverlappedFuture.cancel(): cancel the operation, then the
+ * future. The kernel may still hold it; the proactor keeps what it needs
+ * until the kernel lets go, so the task may go at once. */
+static bool op_wait_cancel(Future *f)
+{
+    OpWait *w = (OpWait *)f;
+    if (!future_done(f) && w->op) {
+        proactor_cancel(w->proactor, w->op);
+        w->op = NULL;
+    }
+    return future_set_cancelled(f);
+}
+
+static OpWait *op_wait_init(OpWait *w, Loop *loop)
+{
+    future_init(&w->future, loop);
+    w->future.cancel = op_wait_cancel;
+    w->proactor = loop_proactor(loop);
+    w->op = NULL;
+    w->res = 0;
+    return w;
+}
+
+/* The task took the result: the record goes back to the proactor. */
+static void op_wait_release(OpWait *w)
+{
+    proactor_release(w->proactor, w->op);
+    w->op = NULL;
+}
+
+/* The task will not take the result (an error, or it was cancelled after
+ * the completion came): a received buffer or an accepted descriptor goes
+ * back with the record. */
+static void op_wait_drop(OpWait *w)
+{
+    if (w->op)
+        proactor_cancel(w->proactor, w->op);
+    w->op = NULL;
+}
+
+/* Awaits w's operation, started on the line before; then e is 0 and
+ * w->res the result, or e is the error the await raised (cancelled). */
+#define AWAIT_COMPLETION(g, frame, e)                                          \
+    do {                                                                       \
+        future_await(&(frame)->await, &(frame)->wait.op.future);               \
+        TRY_AWAIT(g, &(frame)->await.gen, (frame)->ignored, e);                \
+    } while (0)
+
+/* Python: await proactor.recv(sock, size), IocpProactor's. It always waits
+ * for its completion, even when data is already there: the kernel is
+ * handed the receive at the next wait and answers in its completion. */
+static GenStatus recv_completion_step(Gen *g)
+{
+    SockRecv *r = (SockRecv *)g;
+    OpWait *w = &r->wait.op;
+    GEN_BEGIN(g);
+    op_wait_init(w, r->loop);
+    w->op = proactor_recv(w->proactor, r->fd, r->size, op_completed, w);
+    AWAIT_COMPLETION(g, r, r->error);
+    if (r->error == 0 && w->res < 0)
+        r->error = -w->res;
+    if (r->error) {
+        op_wait_drop(w);
+        RAISE(g, r->error);
+    }
+    /* The bytes wait in the kernel's buffer until now: the task's own
+     * buffer is written only while the task runs. */
+    r->received =
+        (ssize_t)proactor_received(w->proactor, w->op, r->buf, r->size);
+    w->op = NULL;
+    GEN_RETURN(g, r);
+    GEN_END(g);
+}
+
+/* Python: await proactor.send(sock, data), until every byte went. */
+static GenStatus sendall_completion_step(Gen *g)
+{
+    SockSendAll *s = (SockSendAll *)g;
+    OpWait *w = &s->wait.op;
+    GEN_BEGIN(g);
+    op_wait_init(w, s->loop);
+    w->op =
+        proactor_send(w->proactor, s->fd, s->data, s->size, op_completed, w);
+    AWAIT_COMPLETION(g, s, s->error);
+    if (s->error == 0 && w->res < 0)
+        s->error = -w->res;
+    op_wait_drop(w);
+    if (s->error)
+        RAISE(g, s->error);
+    GEN_END(g);
+}
+
+/* Python: conn, addr = await proactor.accept(listener). */
+static GenStatus accept_completion_step(Gen *g)
+{
+    SockAccept *a = (SockAccept *)g;
+    OpWait *w = &a->wait.op;
+    GEN_BEGIN(g);
+    for (;;) {
+        op_wait_init(w, a->loop);
+        w->op = proactor_accept(w->proactor, a->listener, op_completed, w);
+        AWAIT_COMPLETION(g, a, a->error);
+        if (a->error == 0 && w->res >= 0) {
+            a->accepted = w->res;
+            op_wait_release(w);
+            break;
+        }
+        op_wait_drop(w);
+        if (a->error)
+            RAISE(g, a->error);
+        /* A client that gave up before we took it: not our error. */
+        if (w->res != -ECONNABORTED && w->res != -EPROTO && w->res != -EINTR)
+            RAISE(g, -w->res);
+    }
+    setsockopt(a->accepted, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+    GEN_RETURN(g, a);
+    GEN_END(g);
+}
+
+/* Python: await proactor.connect(sock, address). */
+static GenStatus connect_completion_step(Gen *g)
+{
+    SockConnect *c = (SockConnect *)g;
+    OpWait *w = &c->wait.op;
+    GEN_BEGIN(g);
+    op_wait_init(w, c->loop);
+    w->op = proactor_connect(w->proactor, c->fd, c->address, op_completed, w);
+    AWAIT_COMPLETION(g, c, c->error);
+    if (c->error == 0 && w->res < 0)
+        c->error = -w->res;
+    op_wait_drop(w);
+    if (c->error)
+        RAISE(g, c->error);
+    GEN_END(g);
+}
+
 /* --- sock_recv ----------------------------------------------------------- */
 
 /* recv, noting a short read: the kernel had no more (loop_fd_drained). */
@@ -119,7 +269,8 @@ static GenStatus sock_recv_step(Gen *g)
             RAISE(g, errno);
     }
     for (;;) {
-        future_await(&r->await, fd_wait(&r->wait, r->loop, r->fd, SELECT_READ));
+        future_await(&r->await,
+                     fd_wait(&r->wait.fd, r->loop, r->fd, SELECT_READ));
         AWAIT(g, &r->await.gen, r->ignored);
         r->received = recv_some(r);
         if (r->received >= 0)
@@ -137,7 +288,10 @@ Gen *sock_recv(SockRecv *frame, Loop *loop, int fd, void *buf, size_t size)
     frame->buf = buf;
     frame->size = size;
     frame->received = 0;
-    return gen_init(&frame->gen, sock_recv_step, "sock_recv");
+    frame->error = 0;
+    return gen_init(&frame->gen,
+                    loop_proactor(loop) ? recv_completion_step : sock_recv_step,
+                    "sock_recv");
 }
 
 /* --- sock_sendall -------------------------------------------------------- */
@@ -177,7 +331,7 @@ static GenStatus sock_sendall_step(Gen *g)
     s->sent = 0;
     while (s->sent < s->size && s->error == 0) {
         future_await(&s->await,
-                     fd_wait(&s->wait, s->loop, s->fd, SELECT_WRITE));
+                     fd_wait(&s->wait.fd, s->loop, s->fd, SELECT_WRITE));
         TRY_AWAIT(g, &s->await.gen, s->ignored, s->error);
         if (s->error == 0)
             s->error = send_some(s->fd, s->rest, s->size, &s->sent);
@@ -198,7 +352,10 @@ Gen *sock_sendall(SockSendAll *frame, Loop *loop, int fd, const void *data,
     frame->sent = 0;
     frame->rest = NULL;
     frame->error = 0;
-    return gen_init(&frame->gen, sock_sendall_step, "sock_sendall");
+    return gen_init(&frame->gen,
+                    loop_proactor(loop) ? sendall_completion_step
+                                        : sock_sendall_step,
+                    "sock_sendall");
 }
 
 /* --- sock_accept --------------------------------------------------------- */
@@ -241,7 +398,7 @@ static GenStatus sock_accept_step(Gen *g)
         if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
             continue;
         future_await(&a->await,
-                     fd_wait(&a->wait, a->loop, a->listener, SELECT_READ));
+                     fd_wait(&a->wait.fd, a->loop, a->listener, SELECT_READ));
         AWAIT(g, &a->await.gen, a->ignored);
     }
     /* Small messages go out at once (asyncio does the same). */
@@ -255,7 +412,11 @@ Gen *sock_accept(SockAccept *frame, Loop *loop, int listener)
     frame->loop = loop;
     frame->listener = listener;
     frame->accepted = -1;
-    return gen_init(&frame->gen, sock_accept_step, "sock_accept");
+    frame->error = 0;
+    return gen_init(&frame->gen,
+                    loop_proactor(loop) ? accept_completion_step
+                                        : sock_accept_step,
+                    "sock_accept");
 }
 
 /* --- sock_connect -------------------------------------------------------- */
@@ -273,7 +434,7 @@ static GenStatus sock_connect_step(Gen *g)
         break;
     }
     /* Writable means connected, or failed: SO_ERROR says which. */
-    future_await(&c->await, fd_wait(&c->wait, c->loop, c->fd, SELECT_WRITE));
+    future_await(&c->await, fd_wait(&c->wait.fd, c->loop, c->fd, SELECT_WRITE));
     AWAIT(g, &c->await.gen, c->ignored);
     {
         int error = 0;
@@ -292,7 +453,11 @@ Gen *sock_connect(SockConnect *frame, Loop *loop, int fd,
     frame->loop = loop;
     frame->fd = fd;
     frame->address = address;
-    return gen_init(&frame->gen, sock_connect_step, "sock_connect");
+    frame->error = 0;
+    return gen_init(&frame->gen,
+                    loop_proactor(loop) ? connect_completion_step
+                                        : sock_connect_step,
+                    "sock_connect");
 }
 
 /* --- sockets ------------------------------------------------------------- */

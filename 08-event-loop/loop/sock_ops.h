@@ -20,6 +20,23 @@ typedef struct {
     int fd, events;
 } FdWait;
 
+/* On the proactor (proactor.h): a future resolved when an operation the
+ * kernel was handed completes; res is its result. Cancelled while the
+ * kernel has it, the operation is cancelled too (Python:
+ * _OverlappedFuture.cancel). */
+typedef struct {
+    Future future;
+    Proactor *proactor;
+    ProactorOp *op; /* NULL once taken, released or cancelled */
+    int res;
+} OpWait;
+
+/* What a socket operation waits on: readiness, or a completion. */
+typedef union {
+    FdWait fd;
+    OpWait op;
+} SockWait;
+
 /* Python: data = await loop.sock_recv(sock, size). The result is the count
  * in frame->received: 0 at end of file. Raises the errno on failure. */
 typedef struct {
@@ -29,9 +46,10 @@ typedef struct {
     void *buf;
     size_t size;
     ssize_t received;
-    FdWait wait;
+    SockWait wait;
     FutureAwait await;
     void *ignored;
+    int error;
 } SockRecv;
 Gen *sock_recv(SockRecv *frame, Loop *loop, int fd, void *buf, size_t size);
 
@@ -45,7 +63,7 @@ typedef struct {
     const char *data;
     size_t size, sent;
     char *rest; /* the unsent remainder, owned */
-    FdWait wait;
+    SockWait wait;
     FutureAwait await;
     void *ignored;
     int error;
@@ -59,9 +77,10 @@ typedef struct {
     Gen gen;
     Loop *loop;
     int listener, accepted;
-    FdWait wait;
+    SockWait wait;
     FutureAwait await;
     void *ignored;
+    int error;
 } SockAccept;
 Gen *sock_accept(SockAccept *frame, Loop *loop, int listener);
 
@@ -71,9 +90,10 @@ typedef struct {
     Loop *loop;
     int fd;
     const struct sockaddr_in *address;
-    FdWait wait;
+    SockWait wait;
     FutureAwait await;
     void *ignored;
+    int error;
 } SockConnect;
 Gen *sock_connect(SockConnect *frame, Loop *loop, int fd,
                   const struct sockaddr_in *address);
