@@ -30,7 +30,10 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #ifdef PROACTOR_VALGRIND
@@ -79,11 +82,23 @@ typedef struct {
     int wanted;       /* events the loop watches for (Selector.watch) */
     ProactorOp *poll; /* the armed poll, or NULL */
     int in_flight;    /* socket operations submitted on it */
+    bool registered;  /* in the registered-file table, slot = fd */
 } FdState;
+
+/* The levers io_uring offers, each a switch so that make bench can
+ * measure what it pays (ASYNCIO_URING, proactor.h). */
+typedef struct {
+    bool batch;            /* one enter per iteration, not one per SQE */
+    bool provided_buffers; /* receives share a ring of buffers */
+    bool fixed_files;      /* SQEs name registered files */
+    bool poll_first;       /* a receive waits before it tries */
+} Levers;
 
 struct Proactor {
     Selector base; /* first: a Proactor * is a Selector * */
     Uring ring;
+    Levers levers;
+    unsigned nfiles; /* slots in the registered-file table */
     ProactorOp *free_ops;
     ProactorOp **slabs; /* records come OPS_PER_SLAB at a time */
     int nslabs;
@@ -175,11 +190,19 @@ static void fill_sqe(Proactor *p, struct io_uring_sqe *sqe, ProactorOp *op)
     switch (op->kind) {
     case OP_RECV:
         sqe->opcode = IORING_OP_RECV;
-        sqe->len = (unsigned)(op->size < p->ring.buf_size ? op->size
-                                                          : p->ring.buf_size);
-        if (op->size > 0) { /* the kernel picks the buffer when data comes */
+        sqe->len = (unsigned)(op->size < BUFFER_SIZE ? op->size : BUFFER_SIZE);
+        if (p->levers.poll_first) /* a ping-pong's recv would only fail */
+            sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
+        if (op->size == 0)
+            break;
+        if (p->levers.provided_buffers) { /* the kernel picks one when data
+                                             comes */
             sqe->flags = IOSQE_BUFFER_SELECT;
             sqe->buf_group = p->ring.buf_group;
+        } else { /* a buffer of its own, held while it waits */
+            if (!op->data)
+                op->data = reallocate(NULL, sqe->len, 1);
+            sqe->addr = (__u64)(uintptr_t)op->data;
         }
         break;
     case OP_SEND:
@@ -216,6 +239,20 @@ static void fill_sqe(Proactor *p, struct io_uring_sqe *sqe, ProactorOp *op)
         sqe->opcode = IORING_OP_CLOSE;
         break;
     }
+    if (op->kind != OP_CANCEL && op->kind != OP_CLOSE && op->fd >= 0 &&
+        op->fd < p->fds_cap && p->fds[op->fd].registered)
+        sqe->flags |= IOSQE_FIXED_FILE; /* slot op->fd holds op->fd */
+}
+
+/* Registered files: the first operation on a descriptor puts it in the
+ * table (one io_uring_register per connection, not per message). */
+static void register_file(Proactor *p, int fd)
+{
+    if (!p->levers.fixed_files || fd < 0 || (unsigned)fd >= p->nfiles)
+        return;
+    FdState *s = fd_state(p, fd);
+    if (!s->registered && uring_file_set(&p->ring, (unsigned)fd, fd) == 0)
+        s->registered = true;
 }
 
 /* The submission ring is full: what happens then is ours to decide. We
@@ -236,9 +273,13 @@ static struct io_uring_sqe *sqe_or_submit(Proactor *p)
 static void submit(Proactor *p, ProactorOp *op)
 {
     count_in_flight(p, op, +1);
+    if (op->kind != OP_CANCEL && op->kind != OP_CLOSE)
+        register_file(p, op->fd);
     struct io_uring_sqe *sqe = p->backlog ? NULL : sqe_or_submit(p);
     if (sqe) {
         fill_sqe(p, sqe, op);
+        if (!p->levers.batch)
+            uring_submit(&p->ring); /* the lever off: one enter per SQE */
         return;
     }
     op->next = NULL;
@@ -325,8 +366,9 @@ size_t proactor_received(Proactor *p, ProactorOp *op, void *dest, size_t size)
     size_t n = op->res > 0 ? (size_t)op->res : 0;
     if (n > size)
         n = size;
-    if (holds_buffer(op)) {
-        const char *from = uring_buffer(&p->ring, buffer_id(op));
+    const char *from = holds_buffer(op) ? uring_buffer(&p->ring, buffer_id(op))
+                                        : op->data; /* a buffer of its own */
+    if (n > 0) {
         VALGRIND_MAKE_MEM_DEFINED(from, n);
         memcpy(dest, from, n);
     }
@@ -368,6 +410,10 @@ void proactor_cancel(Proactor *p, ProactorOp *op)
 void proactor_close_fd(Proactor *p, int fd)
 {
     FdState *s = fd >= 0 && fd < p->fds_cap ? &p->fds[fd] : NULL;
+    if (s && s->registered) { /* now, before the number can be reused */
+        uring_file_set(&p->ring, (unsigned)fd, -1);
+        s->registered = false;
+    }
     if (!s || s->in_flight == 0) {
         close(fd);
         return;
@@ -540,18 +586,77 @@ static int uring_wait(Selector *sel, int timeout_ms, SelectorEvent *out)
 
 /* --- opening and closing ------------------------------------------------- */
 
+/* ASYNCIO_URING: a comma-separated list of levers to turn on or, with
+ * "no-", off: batch, provided-buffers, fixed-files, poll-first. */
+static Levers levers_from_env(void)
+{
+    Levers l = {.batch = true,
+                .provided_buffers = true,
+                .fixed_files = true,
+                .poll_first = false};
+    const char *spec = getenv("ASYNCIO_URING");
+    struct {
+        const char *name;
+        bool *lever;
+    } names[] = {{"batch", &l.batch},
+                 {"provided-buffers", &l.provided_buffers},
+                 {"fixed-files", &l.fixed_files},
+                 {"poll-first", &l.poll_first}};
+    while (spec && *spec) {
+        size_t len = strcspn(spec, ",");
+        bool on = strncmp(spec, "no-", 3) != 0;
+        const char *name = on ? spec : spec + 3;
+        size_t name_len = on ? len : len - 3;
+        bool known = false;
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (strlen(names[i].name) == name_len &&
+                strncmp(names[i].name, name, name_len) == 0) {
+                *names[i].lever = on;
+                known = true;
+            }
+        if (!known)
+            fprintf(stderr,
+                    "event loop: ASYNCIO_URING: no lever '%.*s', ignored "
+                    "(hint: batch, provided-buffers, fixed-files, "
+                    "poll-first, each with or without no-)\n",
+                    (int)len, spec);
+        spec += len + (spec[len] == ',');
+    }
+    return l;
+}
+
+/* The registered-file table has a slot per possible descriptor, up to the
+ * descriptor limit (the kernel refuses more). */
+static void open_files(Proactor *p)
+{
+    struct rlimit limit;
+    if (!p->levers.fixed_files || getrlimit(RLIMIT_NOFILE, &limit) == -1) {
+        p->levers.fixed_files = false;
+        return;
+    }
+    unsigned count =
+        limit.rlim_cur > (1u << 20) ? (1u << 20) : (unsigned)limit.rlim_cur;
+    if (uring_files_open(&p->ring, count) == 0)
+        p->nfiles = count;
+    else
+        p->levers.fixed_files = false; /* an older kernel: plain fds */
+}
+
 static Selector *uring_open_selector(void)
 {
     Proactor *p = reallocate(NULL, 1, sizeof *p);
     memset(p, 0, sizeof *p);
     p->base.ops = &selector_uring;
+    p->levers = levers_from_env();
     int error = uring_open(&p->ring, SQ_ENTRIES, CQ_ENTRIES);
-    if (!error) {
+    if (!error && p->levers.provided_buffers) {
         error = uring_buffers_open(&p->ring, BUFFER_GROUP, BUFFER_COUNT,
                                    BUFFER_SIZE);
         if (error)
             uring_close(&p->ring);
     }
+    if (!error)
+        open_files(p);
     if (error) {
         reallocate(p, 0, 0);
         errno = -error;

@@ -234,6 +234,26 @@ void uring_cqe_seen(Uring *ring)
     atomic_store_explicit(ring->cq_head, head + 1, memory_order_release);
 }
 
+/* --- registered files ---------------------------------------------------- */
+
+int uring_files_open(Uring *ring, unsigned count)
+{
+    struct io_uring_rsrc_register reg = {.nr = count,
+                                         .flags = IORING_RSRC_REGISTER_SPARSE};
+    if (sys_register(ring->fd, IORING_REGISTER_FILES2, &reg, sizeof reg) < 0)
+        return -errno;
+    return 0;
+}
+
+int uring_file_set(Uring *ring, unsigned slot, int fd)
+{
+    struct io_uring_files_update update = {.offset = slot,
+                                           .fds = (__u64)(uintptr_t)&fd};
+    if (sys_register(ring->fd, IORING_REGISTER_FILES_UPDATE, &update, 1) < 0)
+        return -errno;
+    return 0;
+}
+
 /* --- provided buffers ---------------------------------------------------- */
 
 static void buffer_add(Uring *ring, unsigned id)

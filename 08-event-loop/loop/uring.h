@@ -82,5 +82,12 @@ char *uring_buffer(const Uring *ring, unsigned id);
 /* Hands buffer `id` back to the kernel. */
 void uring_buffer_recycle(Uring *ring, unsigned id);
 
+/* Registered files: a table of `count` empty slots the kernel keeps its
+ * own references in, so an SQE naming slot i (IOSQE_FIXED_FILE) skips
+ * the lookup and reference counting of a descriptor. 0 or -errno. */
+int uring_files_open(Uring *ring, unsigned count);
+/* Puts fd in slot (fd -1: empties it). 0 or -errno. */
+int uring_file_set(Uring *ring, unsigned slot, int fd);
+
 #endif
 #endif
