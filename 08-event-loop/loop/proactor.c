@@ -59,6 +59,8 @@ typedef enum {
     OP_POLL,   /* add_reader / add_writer */
     OP_CANCEL, /* ask the kernel to cancel another operation */
     OP_CLOSE,
+    OP_STREAM, /* the multishot lever: a descriptor's standing receive */
+    OP_CHUNK,  /* what one of its completions brought, until taken */
 } OpKind;
 
 struct ProactorOp {
@@ -67,12 +69,12 @@ struct ProactorOp {
     Completed done; /* NULL: orphaned (cancelled), or nobody to tell */
     void *arg;
     int res;
-    unsigned flags;     /* the CQE's: which provided buffer */
-    bool completed;     /* the CQE came; the task has not taken it */
-    ProactorOp *target; /* OP_CANCEL: what to cancel */
-    int poll_events;    /* OP_POLL: SELECT_READ | SELECT_WRITE */
-    char *data;         /* OP_SEND: our copy; size, sent below */
-    size_t size, sent;
+    unsigned flags;             /* the CQE's: which provided buffer */
+    bool completed;             /* the CQE came; the task has not taken it */
+    ProactorOp *target;         /* OP_CANCEL: what to cancel */
+    int poll_events;            /* OP_POLL: SELECT_READ | SELECT_WRITE */
+    char *data;                 /* OP_SEND: our copy; size, sent below */
+    size_t size, sent;          /* a received buffer's bytes start at sent */
     struct sockaddr_in address; /* OP_CONNECT */
     ProactorOp *next;           /* in the free list or the backlog */
 };
@@ -83,6 +85,11 @@ typedef struct {
     ProactorOp *poll; /* the armed poll, or NULL */
     int in_flight;    /* socket operations submitted on it */
     bool registered;  /* in the registered-file table, slot = fd */
+    /* The multishot lever: one receive stays in the kernel and each of
+     * its completions is a chunk, queued until a sock_recv takes it. */
+    ProactorOp *stream;              /* NULL: not armed */
+    ProactorOp *chunks, *chunks_end; /* oldest first */
+    ProactorOp *reader;              /* a receive waiting for a chunk */
 } FdState;
 
 /* The levers io_uring offers, each a switch so that make bench can
@@ -92,6 +99,7 @@ typedef struct {
     bool provided_buffers; /* receives share a ring of buffers */
     bool fixed_files;      /* SQEs name registered files */
     bool poll_first;       /* a receive waits before it tries */
+    bool multishot;        /* one standing receive per descriptor */
 } Levers;
 
 struct Proactor {
@@ -104,6 +112,9 @@ struct Proactor {
     int nslabs;
     ProactorOp *backlog, *backlog_tail; /* waiting for a free SQE */
     ProactorOp *nobufs;                 /* receives to submit again */
+    ProactorOp *given, *given_end;      /* receives served from a stream: told
+                                           inside the next wait, as a CQE is */
+    unsigned short buf_refs[BUFFER_COUNT]; /* who still reads each buffer */
     FdState *fds;
     int fds_cap;
     int *rearm; /* descriptors whose poll fired: arm again if wanted */
@@ -238,6 +249,14 @@ static void fill_sqe(Proactor *p, struct io_uring_sqe *sqe, ProactorOp *op)
     case OP_CLOSE: /* after the cancel queued just before it */
         sqe->opcode = IORING_OP_CLOSE;
         break;
+    case OP_STREAM: /* a completion per arrival, each in a provided buffer */
+        sqe->opcode = IORING_OP_RECV;
+        sqe->ioprio = IORING_RECV_MULTISHOT;
+        sqe->flags = IOSQE_BUFFER_SELECT;
+        sqe->buf_group = p->ring.buf_group;
+        break;
+    case OP_CHUNK:
+        break; /* never submitted */
     }
     if (op->kind != OP_CANCEL && op->kind != OP_CLOSE && op->fd >= 0 &&
         op->fd < p->fds_cap && p->fds[op->fd].registered)
@@ -305,6 +324,199 @@ static void drain_backlog(Proactor *p)
     }
 }
 
+/* --- provided buffers ---------------------------------------------------- */
+
+static bool holds_buffer(const ProactorOp *op)
+{
+    return (op->kind == OP_RECV || op->kind == OP_CHUNK) && op->res > 0 &&
+           (op->flags & IORING_CQE_F_BUFFER);
+}
+
+static unsigned buffer_id(const ProactorOp *op)
+{
+    return op->flags >> IORING_CQE_BUFFER_SHIFT;
+}
+
+/* A buffer goes back to the kernel when its last reader is done: one
+ * completion's bytes may be taken by several receives (multishot). */
+static void drop_buffer(Proactor *p, unsigned id)
+{
+    if (--p->buf_refs[id] == 0)
+        uring_buffer_recycle(&p->ring, id);
+}
+
+/* --- the multishot lever: one standing receive per descriptor ------------ */
+
+static void arm_stream(Proactor *p, FdState *s, int fd)
+{
+    s->stream = op_new(p, OP_STREAM, fd, NULL, NULL);
+    submit(p, s->stream);
+}
+
+/* reader is told inside the next wait (or this one, from reap), as a
+ * completion would be: a receive never completes without a trip. */
+static void tell_later(Proactor *p, ProactorOp *reader)
+{
+    reader->next = NULL;
+    if (p->given_end)
+        p->given_end->next = reader;
+    else
+        p->given = reader;
+    p->given_end = reader;
+}
+
+/* The oldest chunk's bytes, as many as reader asked for, become reader's
+ * result; a chunk that is an end (0: EOF, or an error) stays for the next
+ * receive, as a socket keeps saying EOF. */
+static void give_chunk(Proactor *p, FdState *s, ProactorOp *reader)
+{
+    ProactorOp *chunk = s->chunks;
+    s->reader = NULL;
+    reader->res = chunk->res;
+    if (chunk->res > 0) {
+        size_t left = chunk->size - chunk->sent;
+        size_t n = left < reader->size ? left : reader->size;
+        reader->res = (int)n;
+        reader->flags = chunk->flags;
+        reader->sent = chunk->sent; /* where its bytes start */
+        p->buf_refs[buffer_id(chunk)]++;
+        chunk->sent += n;
+        if (chunk->sent == chunk->size) {
+            s->chunks = chunk->next;
+            if (!s->chunks)
+                s->chunks_end = NULL;
+            proactor_release(p, chunk);
+        }
+    }
+    tell_later(p, reader);
+}
+
+/* proactor_recv with the lever on: a chunk already there is given, else
+ * the receive waits for one (the stream armed if it is not). */
+static bool reads_a_stream(Proactor *p, ProactorOp *op)
+{
+    if (!p->levers.multishot || op->fd < 0)
+        return false;
+    FdState *s = fd_state(p, op->fd);
+    if (s->reader)
+        return false; /* two receives at once: the second goes plain */
+    count_in_flight(p, op, +1);
+    s->reader = op;
+    if (s->chunks)
+        give_chunk(p, s, op);
+    else if (!s->stream)
+        arm_stream(p, s, op->fd);
+    return true;
+}
+
+static void queue_chunk(Proactor *p, FdState *s, int res, unsigned flags)
+{
+    ProactorOp *chunk = op_new(p, OP_CHUNK, -1, NULL, NULL);
+    chunk->res = res;
+    chunk->flags = flags;
+    chunk->size = res > 0 ? (size_t)res : 0;
+    if (s->chunks_end)
+        s->chunks_end->next = chunk;
+    else
+        s->chunks = chunk;
+    s->chunks_end = chunk;
+}
+
+/* One completion of a stream: bytes, an end, or the stream stopped
+ * (IORING_CQE_F_MORE unset: out of buffers, or cancelled). */
+static void stream_event(Proactor *p, ProactorOp *stream, int res,
+                         unsigned flags)
+{
+    FdState *s = fd_state(p, stream->fd);
+    bool more = flags & IORING_CQE_F_MORE;
+    if (s->stream != stream) { /* its descriptor was closed */
+        if (flags & IORING_CQE_F_BUFFER)
+            drop_buffer(p, flags >> IORING_CQE_BUFFER_SHIFT);
+        if (!more)
+            op_free(p, stream);
+        return;
+    }
+    if (res == -ENOBUFS)
+        p->nobufs_count++;
+    else
+        queue_chunk(p, s, res, flags);
+    if (!more) {
+        s->stream = NULL;
+        op_free(p, stream);
+        if (res == -ENOBUFS && s->reader)
+            arm_stream(p, s, s->reader->fd); /* buffers come back as the
+                                                tasks take their bytes */
+    }
+    if (s->reader && s->chunks)
+        give_chunk(p, s, s->reader);
+}
+
+static void tell_given(Proactor *p)
+{
+    while (p->given) {
+        ProactorOp *reader = p->given;
+        p->given = reader->next;
+        if (!p->given)
+            p->given_end = NULL;
+        count_in_flight(p, reader, -1);
+        reader->completed = true;
+        reader->done(reader->arg, reader->res);
+    }
+}
+
+static bool unlink_given(Proactor *p, ProactorOp *op)
+{
+    ProactorOp *before = NULL;
+    for (ProactorOp *r = p->given; r; before = r, r = r->next) {
+        if (r != op)
+            continue;
+        if (before)
+            before->next = r->next;
+        else
+            p->given = r->next;
+        if (p->given_end == r)
+            p->given_end = before;
+        return true;
+    }
+    return false;
+}
+
+/* A receive cancelled before it was told: off the stream, and the bytes it
+ * was given, if any, dropped, as a cancelled receive's are. */
+static bool stop_reading(Proactor *p, ProactorOp *op)
+{
+    if (op->kind != OP_RECV || op->fd < 0 || op->fd >= p->fds_cap)
+        return false;
+    FdState *s = &p->fds[op->fd];
+    bool waiting = s->reader == op;
+    if (!waiting && !unlink_given(p, op))
+        return false;
+    if (waiting)
+        s->reader = NULL;
+    count_in_flight(p, op, -1);
+    proactor_release(p, op);
+    return true;
+}
+
+/* The descriptor is being closed: its chunks go, a waiting receive is
+ * told the socket went (ECANCELED, as the kernel says of a cancelled
+ * one), and the stream's late completions are dropped. */
+static void forget_stream(Proactor *p, FdState *s)
+{
+    while (s->chunks) {
+        ProactorOp *chunk = s->chunks;
+        s->chunks = chunk->next;
+        proactor_release(p, chunk);
+    }
+    s->chunks_end = NULL;
+    s->stream = NULL;
+    if (s->reader) {
+        s->reader->res = -ECANCELED;
+        tell_later(p, s->reader);
+        s->reader = NULL;
+    }
+}
+
 /* --- socket operations --------------------------------------------------- */
 
 Proactor *proactor_of(Selector *s)
@@ -317,7 +529,8 @@ ProactorOp *proactor_recv(Proactor *p, int fd, size_t size, Completed done,
 {
     ProactorOp *op = op_new(p, OP_RECV, fd, done, arg);
     op->size = size;
-    submit(p, op);
+    if (!reads_a_stream(p, op))
+        submit(p, op);
     return op;
 }
 
@@ -350,24 +563,14 @@ ProactorOp *proactor_connect(Proactor *p, int fd,
     return op;
 }
 
-static bool holds_buffer(const ProactorOp *op)
-{
-    return op->kind == OP_RECV && op->res > 0 &&
-           (op->flags & IORING_CQE_F_BUFFER);
-}
-
-static unsigned buffer_id(const ProactorOp *op)
-{
-    return op->flags >> IORING_CQE_BUFFER_SHIFT;
-}
-
 size_t proactor_received(Proactor *p, ProactorOp *op, void *dest, size_t size)
 {
     size_t n = op->res > 0 ? (size_t)op->res : 0;
     if (n > size)
         n = size;
-    const char *from = holds_buffer(op) ? uring_buffer(&p->ring, buffer_id(op))
-                                        : op->data; /* a buffer of its own */
+    const char *from = holds_buffer(op)
+                           ? uring_buffer(&p->ring, buffer_id(op)) + op->sent
+                           : op->data; /* a buffer of its own */
     if (n > 0) {
         VALGRIND_MAKE_MEM_DEFINED(from, n);
         memcpy(dest, from, n);
@@ -379,7 +582,7 @@ size_t proactor_received(Proactor *p, ProactorOp *op, void *dest, size_t size)
 void proactor_release(Proactor *p, ProactorOp *op)
 {
     if (holds_buffer(op))
-        uring_buffer_recycle(&p->ring, buffer_id(op));
+        drop_buffer(p, buffer_id(op));
     op_free(p, op);
 }
 
@@ -398,6 +601,8 @@ void proactor_cancel(Proactor *p, ProactorOp *op)
         discard(p, op);
         return;
     }
+    if (stop_reading(p, op))
+        return;
     op->done = NULL; /* orphaned: its completion only frees it */
     ProactorOp *cancel = op_new(p, OP_CANCEL, -1, NULL, NULL);
     cancel->target = op;
@@ -414,7 +619,10 @@ void proactor_close_fd(Proactor *p, int fd)
         uring_file_set(&p->ring, (unsigned)fd, -1);
         s->registered = false;
     }
-    if (!s || s->in_flight == 0) {
+    bool streaming = s && s->stream;
+    if (s)
+        forget_stream(p, s);
+    if (!s || (s->in_flight == 0 && !streaming)) {
         close(fd);
         return;
     }
@@ -549,7 +757,11 @@ static int reap(Proactor *p, SelectorEvent *out)
         unsigned flags = cqe->flags;
         uring_cqe_seen(&p->ring); /* the slot is the kernel's again */
         p->completions++;
-        if (op->kind == OP_POLL)
+        if (flags & IORING_CQE_F_BUFFER) /* the kernel filled it: ours now */
+            p->buf_refs[flags >> IORING_CQE_BUFFER_SHIFT] = 1;
+        if (op->kind == OP_STREAM)
+            stream_event(p, op, res, flags);
+        else if (op->kind == OP_POLL)
             n += poll_event(p, op, res, &out[n]);
         else
             complete(p, op, res, flags);
@@ -574,9 +786,11 @@ static int uring_wait(Selector *sel, int timeout_ms, SelectorEvent *out)
     rearm_polls(p);
     resubmit_nobufs(p);
     drain_backlog(p);
-    int error =
-        uring_submit_and_wait(&p->ring, timeout_ms == 0 ? 0 : 1, timeout_ms);
+    bool told = p->given != NULL; /* then nothing to wait for */
+    int error = uring_submit_and_wait(&p->ring, timeout_ms == 0 || told ? 0 : 1,
+                                      told ? 0 : timeout_ms);
     int n = reap(p, out);
+    tell_given(p);
     if (error && error != -EBUSY && n == 0) {
         errno = -error; /* EINTR: the loop carries on */
         return -1;
@@ -587,13 +801,15 @@ static int uring_wait(Selector *sel, int timeout_ms, SelectorEvent *out)
 /* --- opening and closing ------------------------------------------------- */
 
 /* ASYNCIO_URING: a comma-separated list of levers to turn on or, with
- * "no-", off: batch, provided-buffers, fixed-files, poll-first. */
+ * "no-", off: batch, provided-buffers, fixed-files, poll-first,
+ * multishot. */
 static Levers levers_from_env(void)
 {
     Levers l = {.batch = true,
                 .provided_buffers = true,
                 .fixed_files = true,
-                .poll_first = false};
+                .poll_first = false,
+                .multishot = false};
     const char *spec = getenv("ASYNCIO_URING");
     struct {
         const char *name;
@@ -601,7 +817,8 @@ static Levers levers_from_env(void)
     } names[] = {{"batch", &l.batch},
                  {"provided-buffers", &l.provided_buffers},
                  {"fixed-files", &l.fixed_files},
-                 {"poll-first", &l.poll_first}};
+                 {"poll-first", &l.poll_first},
+                 {"multishot", &l.multishot}};
     while (spec && *spec) {
         size_t len = strcspn(spec, ",");
         bool on = strncmp(spec, "no-", 3) != 0;
@@ -618,10 +835,11 @@ static Levers levers_from_env(void)
             fprintf(stderr,
                     "event loop: ASYNCIO_URING: no lever '%.*s', ignored "
                     "(hint: batch, provided-buffers, fixed-files, "
-                    "poll-first, each with or without no-)\n",
+                    "poll-first, multishot, each with or without no-)\n",
                     (int)len, spec);
         spec += len + (spec[len] == ',');
     }
+    l.multishot = l.multishot && l.provided_buffers; /* it needs them */
     return l;
 }
 
@@ -704,7 +922,8 @@ const SelectorOps selector_uring = {
 
 bool proactor_has_work(const Proactor *p)
 {
-    return p->in_flight > 0 || p->backlog || uring_pending(&p->ring) > 0;
+    return p->in_flight > 0 || p->backlog || p->given ||
+           uring_pending(&p->ring) > 0;
 }
 
 #else /* no io_uring: proactor_of says so, and nothing calls the rest */
