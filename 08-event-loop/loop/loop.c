@@ -285,11 +285,19 @@ static int selector_timeout_ms(const Loop *loop)
     return ms > 86400000.0 ? 86400000 : (int)ms + ((double)(int)ms < ms);
 }
 
+/* The proactor's completions so far (a poll's included): TRACE=1 counts
+ * them as io. */
+static unsigned long long completions(const Loop *loop)
+{
+    return loop->proactor ? proactor_stats(loop->proactor).completions : 0;
+}
+
 /* Step 1: the events in loop->events, their count in it->nevents. */
 static int wait_for_io(Loop *loop, LoopIteration *it)
 {
     it->timeout_ms = selector_timeout_ms(loop);
     it->nevents = 0;
+    it->ncompleted = 0;
     if (!loop_has_work(loop))
         return 0; /* loop_run_forever says why it cannot go on */
     int n = 0;
@@ -297,8 +305,10 @@ static int wait_for_io(Loop *loop, LoopIteration *it)
     int timeout_ms = loop->clock ? 0 : it->timeout_ms;
     /* With nothing registered and callbacks ready, asking the kernel is a
      * syscall for nothing: task switches stay in user space. */
+    unsigned long long completed = completions(loop);
     if (timeout_ms != 0 || has_io(loop))
         n = loop->selector->ops->wait(loop->selector, timeout_ms, loop->events);
+    it->ncompleted = (int)(completions(loop) - completed);
     if (loop->clock && n == 0 && it->timeout_ms > 0)
         loop->clock->jump(loop->clock->ctx,
                           timer_heap_top(&loop->timers)->when);

@@ -54,6 +54,7 @@ typedef enum {
 
 typedef struct {
     int nevents;    /* descriptors the selector reported ready */
+    int ncompleted; /* operations the proactor completed in its wait */
     int timeout_ms; /* how long it was allowed to sleep: 0, -1 (no limit) */
 } LoopIteration;
 
