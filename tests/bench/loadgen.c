@@ -75,6 +75,7 @@ static struct {
     uint64_t end_at;        /* busy phase ends (ns) */
     uint64_t hist[BUCKETS]; /* round trips, log-scale */
     uint64_t measured;      /* messages in the window */
+    uint64_t echoed;        /* messages in the whole run */
     uint64_t slice_count[SLICES_MAX];
     int slice;
     int dead_busy;
@@ -186,6 +187,7 @@ static void message_done(Conn *c)
     uint64_t now = now_ns();
     c->in_flight = false;
     lg.pending--;
+    lg.echoed++;
     if (lg.measuring) {
         lg.hist[bucket_of(now - c->sent_at)]++;
         lg.measured++;
@@ -514,13 +516,13 @@ int main(int argc, char **argv)
     /* The split leaves children out: n/a (-1) for a server that has some. */
     if (nprocs > 1)
         split[0] = split[1] = -1;
-    printf("wanted=%d held=%d held_end=%d msgs=%llu rate=%.0f p50_us=%.1f "
-           "p99_us=%.1f cpu_us_per_msg=%.2f user_us_per_msg=%.2f "
+    printf("wanted=%d held=%d held_end=%d msgs=%llu msgs_all=%llu rate=%.0f "
+           "p50_us=%.1f p99_us=%.1f cpu_us_per_msg=%.2f user_us_per_msg=%.2f "
            "kernel_us_per_msg=%.2f rss_kb=%ld procs=%d window=%s note=%s\n",
            lg.busy + lg.idle, held, still, (unsigned long long)lg.measured,
-           rate, percentile(0.50) / 1000, percentile(0.99) / 1000,
-           per_message_us(cpu), per_message_us(split[0]),
-           per_message_us(split[1]), rss, nprocs,
+           (unsigned long long)lg.echoed, rate, percentile(0.50) / 1000,
+           percentile(0.99) / 1000, per_message_us(cpu),
+           per_message_us(split[0]), per_message_us(split[1]), rss, nprocs,
            lg.window_ctl == -1 ? "-"
            : lg.window_failed  ? "no-answer"
                                : "ok",
