@@ -513,9 +513,13 @@ int main(int argc, char **argv)
     long rss = lg.server ? process_peak_kb(lg.server, &nprocs) : -1;
     int still = echo_round(0, lg.nconns, 10.0);
     double rate = median(rates, (size_t)lg.slices);
-    /* The split leaves children out: n/a (-1) for a server that has some. */
+    /* The split leaves children out: n/a (-1) for a server that has some.
+     * Without children, CPU is the split's sum: read apart, the two could
+     * differ by a clock tick. */
     if (nprocs > 1)
         split[0] = split[1] = -1;
+    else if (split[0] >= 0)
+        cpu = split[0] + split[1];
     printf("wanted=%d held=%d held_end=%d msgs=%llu msgs_all=%llu rate=%.0f "
            "p50_us=%.1f p99_us=%.1f cpu_us_per_msg=%.2f user_us_per_msg=%.2f "
            "kernel_us_per_msg=%.2f rss_kb=%ld procs=%d window=%s note=%s\n",
