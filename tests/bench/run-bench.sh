@@ -372,9 +372,10 @@ c10k() {
   overrun), then measures for ${SECONDS_BUSY} s after a warm-up: msg/s is the median of 5
   slices. Each figure is the median of ${REPEAT} round(s), every server once per round, on a
   fresh server; x libuv is the median of the ratios round by round (libuv runs right
-  after stage 08's $KERNEL_SELECTOR server, the io_uring proactor right after libuv). ${SERVER_CPU[*]:+The server runs on core 1, loadgen on core 0
-  (taskset). }CPU us/msg = server utime+stime (/proc/PID/stat) over the window / messages:
-  the sharper figure, as msg/s also depends on how the two processes meet."
+  after stage 08's $KERNEL_SELECTOR server, the io_uring proactor right after libuv).
+  ${SERVER_CPU[*]:+The server runs on core 1, loadgen on core 0 (taskset). }CPU us/msg = server
+  utime+stime (/proc/PID/stat) over the window / messages: the sharper figure, as msg/s
+  also depends on how the two processes meet."
     echo
     echo "  -- ${BUSY} busy, no idle connections --"
     measure_all 0
