@@ -188,6 +188,15 @@ micro_tables() {
     awk -F'\t' '$1 == "memory" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$WORK/micro.tsv" | log_table
 }
 
+# loadgen against the server running, pinned: BUSY busy connections beside
+# IDLE idle ones, then any further options; its stderr in loadgen.err.
+run_loadgen() {
+    local idle=$1
+    shift
+    ${LOADGEN_CPU[@]+"${LOADGEN_CPU[@]}"} "$BIN/loadgen" --port "$SERVER_PORT" --pid "$SERVER_PID" \
+        --busy "$BUSY" --idle "$idle" --seconds "$SECONDS_BUSY" ${1+"$@"} 2>"$WORK/loadgen.err"
+}
+
 # One run of loadgen against a fresh server; appends its result line to
 # runs/<n> (n numbers the servers in each_server's order), or a
 # "skipped:"/"FAILED:" line that ends that server's measurement.
@@ -200,8 +209,7 @@ measure_once() {
         echo "skipped: the server did not start ($(head -c 200 "$WORK/server.err"))" >>"$runs"
         return
     fi
-    out=$(${LOADGEN_CPU[@]+"${LOADGEN_CPU[@]}"} "$BIN/loadgen" --port "$SERVER_PORT" --pid "$SERVER_PID" \
-          --busy "$BUSY" --idle "$idle" --seconds "$SECONDS_BUSY" 2>"$WORK/loadgen.err")
+    out=$(run_loadgen "$idle")
     status=$?
     stop_server
     # A proactor refused io_uring says so in one line and runs on the
@@ -438,12 +446,9 @@ count_with_perf() {
     ${LOADGEN_CPU[@]+"${LOADGEN_CPU[@]}"} perf stat -x, -e "$PERF_EVENTS" -p "$SERVER_PID" -D -1 \
         --control "fifo:$WORK/ctl,$WORK/ack" -o "$WORK/count" 2>"$WORK/count.err" &
     COUNTER_PID=$!
-    line=$(${LOADGEN_CPU[@]+"${LOADGEN_CPU[@]}"} "$BIN/loadgen" --port "$SERVER_PORT" --pid "$SERVER_PID" \
-        --busy "$BUSY" --idle 0 --seconds "$SECONDS_BUSY" --window-fifos "$WORK/ctl,$WORK/ack" 2>"$WORK/loadgen.err")
+    line=$(run_loadgen 0 --window-fifos "$WORK/ctl,$WORK/ack")
     status=$?
-    kill -INT "$COUNTER_PID" 2>/dev/null
-    wait "$COUNTER_PID" 2>/dev/null
-    COUNTER_PID=
+    stop_counter
     [ $status -ne 0 ] && { echo "not measured: loadgen exit $status"; return; }
     case $line in
     *window=ok*) ;;
@@ -467,24 +472,26 @@ count_with_strace() {
         sleep 0.05
     done
     if ! grep -q attached "$WORK/count.err"; then
-        kill "$COUNTER_PID" 2>/dev/null
-        wait "$COUNTER_PID" 2>/dev/null
-        COUNTER_PID=
+        stop_counter
         echo "not measured: strace could not attach ($(head -c 120 "$WORK/count.err"))"
         return
     fi
-    line=$(${LOADGEN_CPU[@]+"${LOADGEN_CPU[@]}"} "$BIN/loadgen" --port "$SERVER_PORT" --pid "$SERVER_PID" \
-        --busy "$BUSY" --idle 0 --seconds "$SECONDS_BUSY" 2>"$WORK/loadgen.err")
+    line=$(run_loadgen 0)
     status=$?
-    kill -INT "$COUNTER_PID" 2>/dev/null
-    wait "$COUNTER_PID" 2>/dev/null
-    COUNTER_PID=
+    stop_counter
     [ $status -ne 0 ] && { echo "not measured: loadgen exit $status"; return; }
     # strace -c's rows: % time, seconds, usecs/call, calls, [errors,] name.
     line=$(echo "$line" | sed 's/ msgs=[0-9]*/ /; s/msgs_all=/msgs=/')
     printf '%s calls=%s io_uring_enter=%s\n' "$line" \
         "$(awk '$NF == "total" { print $4 }' "$WORK/count")" \
         "$(awk '$NF == "io_uring_enter" { print $4; n++ } END { if (!n) print 0 }' "$WORK/count")"
+}
+
+# SIGINT: perf and strace print their counts as they stop.
+stop_counter() {
+    kill -INT "$COUNTER_PID" 2>/dev/null
+    wait "$COUNTER_PID" 2>/dev/null
+    COUNTER_PID=
 }
 
 # each_server's callback: one counting run of a server of COSTED on a fresh
