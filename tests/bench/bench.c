@@ -99,9 +99,10 @@ int port_from(int argc, char **argv)
 }
 
 #ifdef __linux__
-/* utime + stime (fields 14 and 15) and ppid (field 4) of /proc/PID/stat.
- * The command name (field 2) may hold spaces: parse after its ')'. */
-static int read_stat(pid_t pid, double *cpu, pid_t *ppid)
+/* utime and stime (fields 14 and 15, in seconds) and ppid (field 4) of
+ * /proc/PID/stat. The command name (field 2) may hold spaces: parse after
+ * its ')'. */
+static int read_stat_split(pid_t pid, double *user, double *kernel, pid_t *ppid)
 {
     char path[64], line[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -118,8 +119,19 @@ static int read_stat(pid_t pid, double *cpu, pid_t *ppid)
     if (sscanf(end + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
                &parent, &utime, &stime) != 3)
         return -1;
-    *cpu = (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+    *user = (double)utime / (double)sysconf(_SC_CLK_TCK);
+    *kernel = (double)stime / (double)sysconf(_SC_CLK_TCK);
     *ppid = parent;
+    return 0;
+}
+
+/* utime + stime of /proc/PID/stat, in seconds, and ppid. */
+static int read_stat(pid_t pid, double *cpu, pid_t *ppid)
+{
+    double user, kernel;
+    if (read_stat_split(pid, &user, &kernel, ppid) == -1)
+        return -1;
+    *cpu = user + kernel;
     return 0;
 }
 
@@ -176,6 +188,12 @@ double process_cpu_seconds(pid_t pid, int with_children)
     return cpu;
 }
 
+int process_cpu_split(pid_t pid, double *user, double *kernel)
+{
+    pid_t ppid;
+    return read_stat_split(pid, user, kernel, &ppid);
+}
+
 long status_kb(pid_t pid, const char *field)
 {
     char path[64], line[256];
@@ -228,6 +246,13 @@ double process_cpu_seconds(pid_t pid, int with_children)
 {
     (void)pid;
     (void)with_children;
+    return -1;
+}
+
+int process_cpu_split(pid_t pid, double *user, double *kernel)
+{
+    (void)pid;
+    *user = *kernel = -1;
     return -1;
 }
 

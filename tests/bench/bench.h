@@ -48,6 +48,12 @@ int port_from(int argc, char **argv);
  * spends its time in its children. -1 where it cannot be known. */
 double process_cpu_seconds(pid_t pid, int with_children);
 
+/* The same, split: seconds in user space and in the kernel (utime and stime
+ * of /proc/PID/stat, every thread of the process, no children). Both are
+ * counted in clock ticks (10 ms), so the split is as sharp as the window is
+ * long. -1 (and both -1) where it cannot be known. */
+int process_cpu_split(pid_t pid, double *user, double *kernel);
+
 /* Peak resident memory of a process in KiB: VmHWM from /proc/PID/status.
  * With children alive, the sum of Pss (each shared page divided among its
  * sharers, so the sum is the real footprint) over the process and them.

@@ -18,6 +18,9 @@
  *     before and after from /proc (--pid), so it can report CPU per message;
  *   - checks at the end that every connection, idle ones included, still
  *     echoes;
+ *   - can switch a system-call counter on and off around its window
+ *     (--window-fifos CTL,ACK: perf stat's --control protocol), so that a
+ *     count divides by the messages of the same window;
  *   - is bounded in time (alarm: exit 4), raises its fd limit to the hard
  *     limit, and says what it could not measure.
  * epoll on Linux (O(ready) per wait, so 10,000 idle connections cost the
@@ -32,6 +35,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,8 +46,6 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/epoll.h>
-#else
-#include <poll.h>
 #endif
 
 enum { MAX_SIZE = 4096, SLICES_MAX = 64, BUCKETS = 1920 };
@@ -73,15 +75,24 @@ static struct {
     uint64_t end_at;        /* busy phase ends (ns) */
     uint64_t hist[BUCKETS]; /* round trips, log-scale */
     uint64_t measured;      /* messages in the window */
+    uint64_t echoed;        /* messages in the whole run */
     uint64_t slice_count[SLICES_MAX];
     int slice;
     int dead_busy;
+    int window_ctl, window_ack; /* --window-fifos, or -1 */
+    bool window_failed;         /* the counter did not answer */
 #ifdef __linux__
     int epfd;
 #else
     struct pollfd *pfds;
 #endif
-} lg = {.busy = 100, .batch = 100, .slices = 5, .seconds = 2, .size = 64};
+} lg = {.busy = 100,
+        .batch = 100,
+        .slices = 5,
+        .seconds = 2,
+        .size = 64,
+        .window_ctl = -1,
+        .window_ack = -1};
 
 /* --- the pattern every message carries --------------------------------- */
 
@@ -176,6 +187,7 @@ static void message_done(Conn *c)
     uint64_t now = now_ns();
     c->in_flight = false;
     lg.pending--;
+    lg.echoed++;
     if (lg.measuring) {
         lg.hist[bucket_of(now - c->sent_at)]++;
         lg.measured++;
@@ -343,7 +355,41 @@ static int ramp_up(char *note, size_t note_size)
     return held;
 }
 
-static void busy_phase(double *cpu_seconds, double *slice_rates)
+/* --- the counter's window: perf stat --control fifo:CTL,ACK ------------- */
+
+/* Both opened read-write: on Linux that never blocks, so a counter that did
+ * not start cannot hang the generator before its alarm. */
+static void window_open(const char *fifos)
+{
+    char ctl[512];
+    const char *comma = strchr(fifos, ',');
+    if (!comma || (size_t)(comma - fifos) >= sizeof ctl) {
+        fprintf(stderr, "loadgen: --window-fifos wants CTL,ACK\n");
+        exit(1);
+    }
+    snprintf(ctl, sizeof ctl, "%.*s", (int)(comma - fifos), fifos);
+    lg.window_ctl = open(ctl, O_RDWR);
+    lg.window_ack = open(comma + 1, O_RDWR);
+    if (lg.window_ctl == -1 || lg.window_ack == -1)
+        fail("open --window-fifos");
+}
+
+/* Says "enable" or "disable" to the counter and waits for its ack (2 s at
+ * most), so that the count covers exactly the messages counted here. */
+static void window_switch(const char *command)
+{
+    if (lg.window_ctl == -1 || lg.window_failed)
+        return;
+    char line[16], ack[16];
+    int len = snprintf(line, sizeof line, "%s\n", command);
+    struct pollfd answer = {.fd = lg.window_ack, .events = POLLIN};
+    if (write(lg.window_ctl, line, (size_t)len) != len ||
+        poll(&answer, 1, 2000) != 1 || read(lg.window_ack, ack, sizeof ack) < 1)
+        lg.window_failed = true;
+}
+
+static void busy_phase(double *cpu_seconds, double *cpu_split,
+                       double *slice_rates)
 {
     double warmup = lg.seconds / 5 < 0.2 ? lg.seconds / 5 : 0.2;
     uint64_t start = now_ns();
@@ -356,7 +402,9 @@ static void busy_phase(double *cpu_seconds, double *slice_rates)
         send_message(&lg.conns[i]);
     while (now_ns() < measure_at)
         poll_once(ms_until(measure_at));
-    double cpu0 = process_cpu_seconds(lg.server, 1);
+    window_switch("enable");
+    double cpu0 = process_cpu_seconds(lg.server, 1), user0, kernel0;
+    int split0 = process_cpu_split(lg.server, &user0, &kernel0);
     lg.measuring = true;
     for (lg.slice = 0; lg.slice < lg.slices; lg.slice++) {
         uint64_t slice_end = measure_at + slice_ns * (uint64_t)(lg.slice + 1);
@@ -365,8 +413,12 @@ static void busy_phase(double *cpu_seconds, double *slice_rates)
     }
     lg.slice = 0;
     lg.measuring = false;
-    double cpu1 = process_cpu_seconds(lg.server, 1);
+    window_switch("disable");
+    double cpu1 = process_cpu_seconds(lg.server, 1), user1, kernel1;
+    int split1 = process_cpu_split(lg.server, &user1, &kernel1);
     *cpu_seconds = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
+    cpu_split[0] = split0 || split1 ? -1 : user1 - user0;
+    cpu_split[1] = split0 || split1 ? -1 : kernel1 - kernel0;
     for (int s = 0; s < lg.slices; s++)
         slice_rates[s] = (double)lg.slice_count[s] / ((double)slice_ns / 1e9);
     lg.resend = false;
@@ -377,6 +429,15 @@ static void busy_phase(double *cpu_seconds, double *slice_rates)
         fprintf(stderr, "loadgen: %d echoes never came back\n", lg.pending);
         exit(4);
     }
+}
+
+/* Seconds of server CPU in the window, per message measured, in us; -1
+ * when unknown. */
+static double per_message_us(double seconds)
+{
+    return seconds < 0 || lg.measured == 0
+               ? -1
+               : seconds * 1e6 / (double)lg.measured;
 }
 
 static void on_alarm(int signo)
@@ -408,6 +469,8 @@ static void parse_args(int argc, char **argv)
             lg.seconds = atof(v);
         else if (!strcmp(k, "--size"))
             lg.size = (size_t)atol(v);
+        else if (!strcmp(k, "--window-fifos"))
+            window_open(v);
         else {
             fprintf(stderr, "loadgen: unknown option %s\n", k);
             exit(1);
@@ -418,7 +481,7 @@ static void parse_args(int argc, char **argv)
         lg.size < 1 || lg.size > MAX_SIZE) {
         fprintf(stderr, "usage: loadgen --port P [--pid SERVER_PID] [--busy N]"
                         " [--idle M] [--seconds S] [--size B] [--batch K]"
-                        " [--slices N]\n");
+                        " [--slices N] [--window-fifos CTL,ACK]\n");
         exit(1);
     }
 }
@@ -444,18 +507,30 @@ int main(int argc, char **argv)
         fail("calloc");
     poller_open();
     int held = ramp_up(note, sizeof note);
-    double cpu, rates[SLICES_MAX];
-    busy_phase(&cpu, rates);
+    double cpu, split[2], rates[SLICES_MAX];
+    busy_phase(&cpu, split, rates);
     int nprocs = 1;
     long rss = lg.server ? process_peak_kb(lg.server, &nprocs) : -1;
     int still = echo_round(0, lg.nconns, 10.0);
     double rate = median(rates, (size_t)lg.slices);
-    printf("wanted=%d held=%d held_end=%d msgs=%llu rate=%.0f p50_us=%.1f "
-           "p99_us=%.1f cpu_us_per_msg=%.2f rss_kb=%ld procs=%d note=%s\n",
+    /* The split leaves children out: n/a (-1) for a server that has some.
+     * Without children, CPU is the split's sum: read apart, the two could
+     * differ by a clock tick. */
+    if (nprocs > 1)
+        split[0] = split[1] = -1;
+    else if (split[0] >= 0)
+        cpu = split[0] + split[1];
+    printf("wanted=%d held=%d held_end=%d msgs=%llu msgs_all=%llu rate=%.0f "
+           "p50_us=%.1f p99_us=%.1f cpu_us_per_msg=%.2f user_us_per_msg=%.2f "
+           "kernel_us_per_msg=%.2f rss_kb=%ld procs=%d window=%s note=%s\n",
            lg.busy + lg.idle, held, still, (unsigned long long)lg.measured,
-           rate, percentile(0.50) / 1000, percentile(0.99) / 1000,
-           cpu < 0 || lg.measured == 0 ? -1 : cpu * 1e6 / (double)lg.measured,
-           rss, nprocs, note[0] ? note : "-");
+           (unsigned long long)lg.echoed, rate, percentile(0.50) / 1000,
+           percentile(0.99) / 1000, per_message_us(cpu),
+           per_message_us(split[0]), per_message_us(split[1]), rss, nprocs,
+           lg.window_ctl == -1 ? "-"
+           : lg.window_failed  ? "no-answer"
+                               : "ok",
+           note[0] ? note : "-");
     /* Reset, not close: the side that closes first keeps its port in
      * TIME_WAIT (30 s on macOS), and macOS lends such a port to no other
      * connection meanwhile: two runs of 10,100 connections in a row would
