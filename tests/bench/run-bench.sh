@@ -43,6 +43,7 @@ trap 'exit 130' INT TERM
 if [ -n "${QUICK:-}" ]; then
     RUNS=60         # microbenchmark repetitions
     REPEAT=1        # load runs per server and configuration
+    LEVER_ROUNDS=0  # the levers table is the full run's only
     SECONDS_BUSY=0.6
     IDLE=10000
     TIME_SCALE=0.1  # design table: the server delay is 2 s x 0.1
@@ -50,6 +51,7 @@ else
     RUNS=400
     REPEAT=3
     SECONDS_BUSY=1.2
+    LEVER_ROUNDS=5 # a lever moves CPU by a few percent: more rounds
     IDLE=10000
     TIME_SCALE=0.25
 fi
@@ -640,6 +642,105 @@ message_costs_table() {
     }'
 }
 
+# The proactor's levers (issue 19: "measure which of them pays here"):
+# each flipped alone from the defaults (proactor.c's levers_from_env), in
+# rounds beside libuv, on the busy ping-pong; then the memory lever at
+# 10,000 idle connections. Full runs only: QUICK's one short round could
+# not tell a few percent from noise.
+LEVERS="default no-batch no-provided-buffers no-fixed-files multishot poll-first"
+lever_run() { # lever|libuv idle: appends loadgen's line to levers/<name>
+    local name=$1 idle=$2 out
+    if [ "$name" = libuv ]; then
+        start_server -- "$BIN/srv_libuv" || return
+    else
+        start_server ASYNCIO_LOOP=proactor "ASYNCIO_URING=${name#default}" -- "${O}08-event-loop/echo_server" || return
+    fi
+    out=$(run_loadgen "$idle") && echo "$out" >>"$WORK/levers/$name.$idle"
+    stop_server
+}
+
+levers() {
+    section "The proactor's levers: each flipped alone (ASYNCIO_URING), ${BUSY}-connection ping-pong" \
+"  default: $(lever_defaults)
+  Each row flips one lever from the default. ${LEVER_ROUNDS} rounds, every row and libuv once
+  per round; x libuv and x default are medians of same-round ratios."
+    if [ -n "${QUICK:-}" ]; then
+        echo "  skipped with QUICK=1 (a few percent needs the full run's rounds)"
+        return
+    fi
+    if [ "$(uname)" != Linux ] || [ ! -x "${O}08-event-loop/echo_server" ] || [ ! -x "$BIN/srv_libuv" ]; then
+        echo "  skipped: needs Linux (io_uring), stage 08's echo_server and libuv"
+        return
+    fi
+    rm -rf "$WORK/levers"
+    mkdir -p "$WORK/levers"
+    local round lever
+    for round in $(seq "$LEVER_ROUNDS"); do
+        lever_run libuv 0
+        for lever in $LEVERS; do lever_run "$lever" 0; done
+    done
+    for lever in default no-provided-buffers; do lever_run "$lever" "$IDLE"; done
+    lever_table
+}
+
+# The defaults, as proactor.c has them (its Levers initializer).
+lever_defaults() {
+    sed -n '/Levers l = {/,/};/p' 08-event-loop/loop/proactor.c |
+        sed -n 's/.*\.\([a-z_]*\) = \(true\|false\).*/\1=\2/p' | tr '_' '-' | tr '\n' ' ' | sed 's/ $//'
+}
+
+lever_table() {
+    (
+        cd "$WORK/levers" || exit
+        for f in *.*; do sed "s/^/${f%.*} ${f##*.} /" "$f"; done
+    ) | awk -v order="libuv $LEVERS" -v idle="$IDLE" '
+    function med(a, n,   i, j, t) {
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+        return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+    }
+    function val(line, key) {
+        if (!match(line, "(^| )" key "=[-0-9.]+")) return ""
+        line = substr(line, RSTART, RLENGTH); sub(/.*=/, "", line); return line
+    }
+    {
+        r = ++runs[$1, $2]
+        v[$1, $2, "rate", r] = val($0, "rate"); v[$1, $2, "cpu", r] = val($0, "cpu_us_per_msg")
+        v[$1, $2, "rss", r] = val($0, "rss_kb"); v[$1, $2, "held", r] = val($0, "held")
+        v[$1, $2, "wanted", r] = val($0, "wanted")
+    }
+    function ratio_med(a, b, what,   r, x, n) {
+        n = 0
+        for (r = 1; r <= runs[a, 0]; r++)
+            if (v[b, 0, what, r] > 0 && v[a, 0, what, r] > 0) x[++n] = v[a, 0, what, r] / v[b, 0, what, r]
+        return n ? sprintf("%.2f", med(x, n)) : "n/a"
+    }
+    function plain_med(a, i, what,   r, x) {
+        for (r = 1; r <= runs[a, i]; r++) x[r] = v[a, i, what, r]
+        return runs[a, i] ? med(x, runs[a, i]) : -1
+    }
+    END {
+        n = split(order, name, " ")
+        printf "  %-22s %9s %7s %10s %7s %9s\n", "lever", "msg/s", "x libuv", "CPU us/msg", "x libuv", "x default"
+        for (i = 1; i <= n; i++) {
+            k = name[i]
+            if (!runs[k, 0]) { printf "  %-22s %s\n", k, "did not run"; continue }
+            printf "  %-22s %9.0f %7s %10.2f %7s %9s\n", k, plain_med(k, 0, "rate"), \
+                   k == "libuv" ? "1.00" : ratio_med(k, "libuv", "rate"), plain_med(k, 0, "cpu"), \
+                   k == "libuv" ? "1.00" : ratio_med(k, "libuv", "cpu"), \
+                   k == "libuv" ? "" : ratio_med(k, "default", "cpu")
+        }
+        print ""
+        printf "  the memory lever, beside %d idle connections (one run each):\n", idle
+        split("default no-provided-buffers", m, " ")
+        for (i = 1; i <= 2; i++) {
+            k = m[i]
+            if (!runs[k, idle]) { printf "  %-22s did not run\n", k; continue }
+            printf "  %-22s held %d/%d, peak RSS %.1f MB\n", k, plain_med(k, idle, "held"), \
+                   plain_med(k, idle, "wanted"), plain_med(k, idle, "rss") / 1024
+        }
+    }'
+}
+
 designs_table() {
     section "What each stage's design can do, against the demo server (one delay = 2 s x TIME_SCALE=$TIME_SCALE)" \
 "  Each design is one stage's way of waiting, run in its own process. '2 requests' are sent at
@@ -778,6 +879,7 @@ main() {
     scale_table
     c10k
     message_costs
+    levers
     local status=0
     [ -n "${C10K_FAILED:-}" ] && status=1
     if [ -n "${GUARD:-}" ]; then guard || status=1; fi
