@@ -809,7 +809,7 @@ static Levers levers_from_env(void)
                 .provided_buffers = true,
                 .fixed_files = true,
                 .poll_first = false,
-                .multishot = false};
+                .multishot = true};
     const char *spec = getenv("ASYNCIO_URING");
     struct {
         const char *name;

@@ -647,7 +647,7 @@ message_costs_table() {
 # rounds beside libuv, on the busy ping-pong; then the memory lever at
 # 10,000 idle connections. Full runs only: QUICK's one short round could
 # not tell a few percent from noise.
-LEVERS="default no-batch no-provided-buffers no-fixed-files multishot poll-first"
+LEVERS="default no-batch no-provided-buffers no-fixed-files no-multishot poll-first"
 lever_run() { # lever|libuv idle: appends loadgen's line to levers/<name>
     local name=$1 idle=$2 out
     if [ "$name" = libuv ]; then
@@ -662,8 +662,9 @@ lever_run() { # lever|libuv idle: appends loadgen's line to levers/<name>
 levers() {
     section "The proactor's levers: each flipped alone (ASYNCIO_URING), ${BUSY}-connection ping-pong" \
 "  default: $(lever_defaults)
-  Each row flips one lever from the default. ${LEVER_ROUNDS} rounds, every row and libuv once
-  per round; x libuv and x default are medians of same-round ratios."
+  Each row flips one lever from the default (no-provided-buffers turns multishot off too: it
+  receives into provided buffers). ${LEVER_ROUNDS} rounds, every row and libuv once per round;
+  x libuv and x default are medians of same-round ratios."
     if [ -n "${QUICK:-}" ]; then
         echo "  skipped with QUICK=1 (a few percent needs the full run's rounds)"
         return
