@@ -464,18 +464,19 @@ static void tell_given(Proactor *p)
     }
 }
 
-static bool unlink_given(Proactor *p, ProactorOp *op)
+/* Takes op off a list of records (its end pointer kept right, if any). */
+static bool unlink_op(ProactorOp **head, ProactorOp **end, ProactorOp *op)
 {
     ProactorOp *before = NULL;
-    for (ProactorOp *r = p->given; r; before = r, r = r->next) {
+    for (ProactorOp *r = *head; r; before = r, r = r->next) {
         if (r != op)
             continue;
         if (before)
             before->next = r->next;
         else
-            p->given = r->next;
-        if (p->given_end == r)
-            p->given_end = before;
+            *head = r->next;
+        if (end && *end == r)
+            *end = before;
         return true;
     }
     return false;
@@ -489,7 +490,7 @@ static bool stop_reading(Proactor *p, ProactorOp *op)
         return false;
     FdState *s = &p->fds[op->fd];
     bool waiting = s->reader == op;
-    if (!waiting && !unlink_given(p, op))
+    if (!waiting && !unlink_op(&p->given, &p->given_end, op))
         return false;
     if (waiting)
         s->reader = NULL;
@@ -603,6 +604,11 @@ void proactor_cancel(Proactor *p, ProactorOp *op)
     }
     if (stop_reading(p, op))
         return;
+    if (unlink_op(&p->nobufs, NULL, op)) { /* not in the kernel now */
+        count_in_flight(p, op, -1);
+        op_free(p, op);
+        return;
+    }
     op->done = NULL; /* orphaned: its completion only frees it */
     ProactorOp *cancel = op_new(p, OP_CANCEL, -1, NULL, NULL);
     cancel->target = op;
