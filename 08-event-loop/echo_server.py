@@ -6,11 +6,18 @@ asyncio server, so the bench measures the code readers see.
 
   python3 echo_server.py [--port N]   (else PORT, default 8080; 0: any
                                        free port)
+                         [--loop readiness|proactor]   (else ASYNCIO_LOOP)
+
+--loop proactor asks for asyncio's ProactorEventLoop, which exists on
+Windows only (IOCP): elsewhere one line says so and the server runs on
+the readiness loop, as echo_server.c does where io_uring is missing.
 
 SIGINT or SIGTERM: close every connection, exit 0.
 """
 import asyncio
 import errno
+import os
+import selectors
 import signal
 import socket
 import sys
@@ -56,15 +63,56 @@ async def serve(listener, connections):
         task.add_done_callback(connections.discard)
 
 
-def port_from_args():
-    if len(sys.argv) == 1:
-        return env_port()
-    if len(sys.argv) == 3 and sys.argv[1] == '--port' and sys.argv[2].isdigit() \
-            and int(sys.argv[2]) <= 65535:
-        return int(sys.argv[2])
-    print('usage: echo_server.py [--port N]  (N in 0..65535; without --port, '
-          'PORT or 8080; 0: any free port)', file=sys.stderr)
+LOOPS = ('readiness', 'proactor')
+
+
+def usage():
+    print('usage: echo_server.py [--port N] [--loop readiness|proactor]  '
+          '(N in 0..65535; without --port, PORT or 8080; 0: any free port; '
+          'without --loop, ASYNCIO_LOOP or readiness)', file=sys.stderr)
     sys.exit(2)
+
+
+def options_from_args():
+    """Flags come in pairs, --port N and --loop L, in any order."""
+    options = {}
+    args = sys.argv[1:]
+    if len(args) % 2:
+        usage()
+    for flag, value in zip(args[::2], args[1::2]):
+        if flag == '--port' and value.isdigit() and int(value) <= 65535:
+            options['port'] = int(value)
+        elif flag == '--loop' and value in LOOPS:
+            options['loop'] = value
+        else:
+            usage()
+    return options.get('port', None), options.get('loop', None)
+
+
+def loop_kind(kind):
+    """--loop, else ASYNCIO_LOOP, else readiness: as loop_new reads it."""
+    if kind is None:
+        kind = os.environ.get('ASYNCIO_LOOP') or 'readiness'
+    if kind not in LOOPS:
+        print(f'event loop: ASYNCIO_LOOP={kind} is not a loop (hint: '
+              'ASYNCIO_LOOP=proactor or ASYNCIO_LOOP=readiness)',
+              file=sys.stderr)
+        sys.exit(1)
+    return kind
+
+
+def new_event_loop(kind):
+    """asyncio.ProactorEventLoop() where there is one (Windows), else the
+    selector loop, said in one line as loop.c's open_proactor says it."""
+    if kind == 'proactor' and hasattr(asyncio, 'ProactorEventLoop'):
+        return asyncio.ProactorEventLoop()
+    if kind == 'proactor':
+        selector = selectors.DefaultSelector.__name__  # EpollSelector
+        print('event loop: no proactor here (asyncio\'s ProactorEventLoop '
+              'is Windows\'s): running on the readiness loop '
+              f'({selector.replace("Selector", "").lower()})',
+              file=sys.stderr)
+    return asyncio.SelectorEventLoop()
 
 
 async def main(port):
@@ -99,4 +147,9 @@ async def main(port):
 
 if __name__ == '__main__':
     talk_init()
-    asyncio.run(main(port_from_args()))
+    port, kind = options_from_args()
+    loop = new_event_loop(loop_kind(kind))
+    try:
+        loop.run_until_complete(main(env_port() if port is None else port))
+    finally:
+        loop.close()
