@@ -809,3 +809,29 @@ Test(proactor_faults, a_storm_of_receive_errors_leaves_nothing_behind,
     expect_no_fd_leak(fault);
     expect_clean_stop_saying(NULL, fault);
 }
+
+/* A connect's completion says ECONNREFUSED: event_loop, a client on the
+ * proactor, stops with its one-line error, exit 1, and does not hang on
+ * the clients still in flight. */
+Test(proactor_faults, a_connect_error_is_one_line_and_exit_1,
+     .init = start_demo_server, .fini = stop_demo_server,
+     .timeout = 60 * BUILD_SLOWDOWN)
+{
+    const char *fault = "connect:2=ECONNREFUSED";
+#ifndef PROACTOR_FAULTS
+    cr_skip_test("built without -DPROACTOR_FAULTS: %s cannot be injected",
+                 fault);
+#endif
+    if (!proactor_here())
+        cr_skip_test("no io_uring here");
+    const char *env[] = {"ASYNCIO_LOOP=proactor",
+                         "PROACTOR_FAULTS=connect:2=ECONNREFUSED", NULL};
+    const char *argv[] = {bin("08-event-loop/event_loop"), NULL};
+    Run run = run_program(argv, env, 30);
+    cr_assert(run.status == 1 && strstr(run.err, strerror(ECONNREFUSED)) &&
+                  count_in(run.err, "\n") == 1,
+              "%s: exit status %d (expected 1), stderr (expected one line "
+              "saying \"%s\"):\n%s",
+              fault, run.status, strerror(ECONNREFUSED), run.err);
+    run_free(&run);
+}
