@@ -141,23 +141,31 @@ static bool closed_by_server(int fd, double seconds)
 
 /* --- a server under a fault ---------------------------------------------- */
 
-/* Starts program with `args` (NULL-terminated after the program, may be
- * empty), LD_PRELOAD=the injector and FAULT=fault (NULL: none). */
-static void start(const char *program, const char *fault,
-                  const char *time_scale, const char *const *args)
+/* Starts program with `args` and `env` entries (each NULL-terminated,
+ * may be empty), and counts its descriptors before any client. */
+static void start_with(const char *program, const char *const *env,
+                       const char *const *args)
 {
     if (access(bin(program), X_OK) != 0)
         cr_skip_test("%s is not built yet", program);
-    static char preload[4096], fault_env[256];
-    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", injector());
-    snprintf(fault_env, sizeof fault_env, "FAULT=%s", fault ? fault : "");
-    const char *env[] = {preload, fault_env, time_scale, NULL};
     const char *argv[8] = {bin(program)};
     for (int i = 0; args && args[i] && i < 6; i++)
         argv[i + 1] = args[i];
     signal(SIGPIPE, SIG_IGN);
     server = server_start(argv, env);
     fd_baseline = count_fds(server.pid);
+}
+
+/* Starts program with LD_PRELOAD=the injector and FAULT=fault (NULL:
+ * none). */
+static void start(const char *program, const char *fault,
+                  const char *time_scale, const char *const *args)
+{
+    static char preload[4096], fault_env[256];
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", injector());
+    snprintf(fault_env, sizeof fault_env, "FAULT=%s", fault ? fault : "");
+    const char *env[] = {preload, fault_env, time_scale, NULL};
+    start_with(program, env, args);
 }
 
 /* Everything the server wrote on stderr until it exited (it must, within
@@ -666,4 +674,164 @@ Test(faults, idle_timeout_frees_the_places_silent_clients_hold,
     expect_served(3000, "a new client, once the silent ones are gone");
     expect_no_fd_leak("--idle-timeout");
     expect_clean_stop_saying("--max-connections", "(none)");
+}
+
+/* --- the proactor: errors that arrive in completions ----------------------
+ *
+ * On the proactor the kernel does the IO, so no system call of the server
+ * fails: the error comes in a completion entry, out of libfaults.so's
+ * reach. A build with -DPROACTOR_FAULTS (make check's faults and ASan
+ * builds) turns chosen completions into chosen errors, named by
+ * PROACTOR_FAULTS (08-event-loop/loop/proactor_faults.h). Under ASan,
+ * LeakSanitizer at the server's exit checks that the error paths free
+ * what they hold: the server must still exit 0. */
+
+/* The program says "no io_uring proactor here" when loop_new falls back to
+ * the readiness loop (an old kernel, a seccomp filter): ask event_loop,
+ * which gives up at once on a port where nothing listens. */
+static bool proactor_here(void)
+{
+    int port;
+    int held = hold_port(&port, false);
+    char port_env[32];
+    snprintf(port_env, sizeof port_env, "PORT=%d", port);
+    const char *env[] = {"ASYNCIO_LOOP=proactor", port_env, NULL};
+    const char *argv[] = {bin("08-event-loop/event_loop"), NULL};
+    Run run = run_program(argv, env, 30);
+    bool here = !strstr(run.err, "no io_uring proactor here");
+    if (!here)
+        note_skipped("proactor faults: %s", run.err);
+    run_free(&run);
+    close(held);
+    return here;
+}
+
+/* echo_server --loop proactor, with PROACTOR_FAULTS=faults. */
+static void start_on_proactor(const char *faults)
+{
+#ifndef PROACTOR_FAULTS
+    cr_skip_test("built without -DPROACTOR_FAULTS (make check's faults and "
+                 "asan builds have it): PROACTOR_FAULTS=%s cannot be injected",
+                 faults);
+#endif
+    if (access(bin(ECHO), X_OK) != 0 || !proactor_here())
+        cr_skip_test("no echo_server on io_uring here");
+    static char faults_env[256];
+    snprintf(faults_env, sizeof faults_env, "PROACTOR_FAULTS=%s", faults);
+    const char *env[] = {faults_env, "TIME_SCALE=0.05", NULL};
+    const char *args[] = {"--loop", "proactor", NULL};
+    start_with(ECHO, env, args);
+}
+
+/* Receives complete one at a time here, each client waiting for its
+ * echo: the 1st is the bystander's, the 2nd the victim's first message,
+ * the 3rd its second, which fails. The victim is closed; the bystander,
+ * connected all along, and a new client are served. */
+Test(proactor_faults, a_receive_error_closes_only_that_connection,
+     .fini = stop_server, .timeout = 60 * BUILD_SLOWDOWN)
+{
+    const char *fault = "recv:3=ECONNRESET";
+    start_on_proactor(fault);
+    int bystander = connected_client();
+    int victim = connected_client();
+    cr_assert_eq(echo_of(victim, 100, 10), CLOSED,
+                 "%s: the connection whose receive failed is closed", fault);
+    close(victim);
+    cr_assert(echoes(bystander, 3000, 10),
+              "%s: the other connection is still served", fault);
+    close(bystander);
+    expect_served(3000, "a new client after the receive error");
+    expect_no_fd_leak(fault);
+    expect_clean_stop_saying(NULL, fault);
+}
+
+/* The 2nd send fails after the kernel sent its bytes: the client gets its
+ * echo, then sees the connection closed; the others are served. */
+Test(proactor_faults, a_send_error_closes_that_connection, .fini = stop_server,
+     .timeout = 60 * BUILD_SLOWDOWN)
+{
+    const char *fault = "send:2=EPIPE";
+    start_on_proactor(fault);
+    int bystander = connected_client();
+    int victim = connected_client();
+    cr_assert(closed_by_server(victim, 10),
+              "%s: the connection whose send failed is closed", fault);
+    close(victim);
+    cr_assert(echoes(bystander, 3000, 10),
+              "%s: the other connection is still served", fault);
+    close(bystander);
+    expect_served(3000, "a new client after the send error");
+    expect_no_fd_leak(fault);
+    expect_clean_stop_saying(NULL, fault);
+}
+
+/* The 2nd accept's completion says EMFILE. The kernel had accepted that
+ * client: the proactor closes its descriptor, so that client is closed
+ * (with a real EMFILE it would wait in the backlog). The server says once
+ * that it is out of descriptors, pauses, and serves the next client. */
+Test(proactor_faults, accept_out_of_descriptors_is_said_once_and_recovers,
+     .fini = stop_server, .timeout = 60 * BUILD_SLOWDOWN)
+{
+    const char *fault = "accept:2=EMFILE";
+    start_on_proactor(fault);
+    expect_served(100, "the first client");
+    int refused = tcp_connect(server.port);
+    cr_assert(closed_by_server(refused, 10),
+              "%s: the client whose accept failed is closed", fault);
+    close(refused);
+    expect_served(3000, "the client after the accept error");
+    expect_no_fd_leak(fault);
+    expect_clean_stop_saying(strerror(EMFILE), fault);
+}
+
+/* A storm: every receive from the 2nd on fails, over 20 clients at once.
+ * The first client's message is echoed; every other client is closed,
+ * none sees wrong bytes or hangs, and the server stops cleanly with
+ * nothing left open. */
+Test(proactor_faults, a_storm_of_receive_errors_leaves_nothing_behind,
+     .fini = stop_server, .timeout = 60 * BUILD_SLOWDOWN)
+{
+    const char *fault = "recv:2+=ECONNRESET";
+    start_on_proactor(fault);
+    int clients[20];
+    for (int i = 0; i < 20; i++) {
+        clients[i] = tcp_connect(server.port);
+        cr_assert(clients[i] != -1, "client %d cannot connect", i);
+    }
+    for (int i = 0; i < 20; i++) {
+        Echoed e = echo_of(clients[i], 100, 10);
+        cr_assert_eq(e, i == 0 ? ECHOED : CLOSED, "%s: client %d: %s", fault, i,
+                     e == WRONG_OR_LATE ? "wrong bytes, or no answer"
+                     : e == ECHOED      ? "echoed, its receive did not fail"
+                                        : "closed");
+        close(clients[i]);
+    }
+    expect_no_fd_leak(fault);
+    expect_clean_stop_saying(NULL, fault);
+}
+
+/* A connect's completion says ECONNREFUSED: event_loop, a client on the
+ * proactor, stops with its one-line error, exit 1, and does not hang on
+ * the clients still in flight. */
+Test(proactor_faults, a_connect_error_is_one_line_and_exit_1,
+     .init = start_demo_server, .fini = stop_demo_server,
+     .timeout = 60 * BUILD_SLOWDOWN)
+{
+    const char *fault = "connect:2=ECONNREFUSED";
+#ifndef PROACTOR_FAULTS
+    cr_skip_test("built without -DPROACTOR_FAULTS: %s cannot be injected",
+                 fault);
+#endif
+    if (!proactor_here())
+        cr_skip_test("no io_uring here");
+    const char *env[] = {"ASYNCIO_LOOP=proactor",
+                         "PROACTOR_FAULTS=connect:2=ECONNREFUSED", NULL};
+    const char *argv[] = {bin("08-event-loop/event_loop"), NULL};
+    Run run = run_program(argv, env, 30);
+    cr_assert(run.status == 1 && strstr(run.err, strerror(ECONNREFUSED)) &&
+                  count_in(run.err, "\n") == 1,
+              "%s: exit status %d (expected 1), stderr (expected one line "
+              "saying \"%s\"):\n%s",
+              fault, run.status, strerror(ECONNREFUSED), run.err);
+    run_free(&run);
 }

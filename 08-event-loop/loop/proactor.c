@@ -36,6 +36,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#ifdef PROACTOR_FAULTS
+#include "proactor_faults.h" /* chosen completions fail: the fault tests */
+#endif
+
 #ifdef PROACTOR_VALGRIND
 #include <valgrind/memcheck.h> /* the kernel filled it: memcheck can't know */
 #else
@@ -721,6 +725,22 @@ static void complete(Proactor *p, ProactorOp *op, int res, unsigned flags)
         discard(p, op);
         return;
     }
+#ifdef PROACTOR_FAULTS /* what the kernel gave goes back, as on a failure */
+    static const char *const names[] = {[OP_RECV] = "recv",
+                                        [OP_SEND] = "send",
+                                        [OP_ACCEPT] = "accept",
+                                        [OP_CONNECT] = "connect"};
+    int fault = proactor_fault(names[op->kind]);
+    if (fault) {
+        op->res = res;
+        op->flags = flags;
+        if (op->kind == OP_ACCEPT && res >= 0)
+            close(res);
+        if (holds_buffer(op))
+            uring_buffer_recycle(&p->ring, buffer_id(op));
+        res = -fault;
+    }
+#endif
     if (op->kind == OP_RECV && res == -ENOBUFS) {
         p->nobufs_count++; /* every buffer is out: try again next wait */
         op->next = p->nobufs;

@@ -311,17 +311,18 @@ static Gen *wait_for_op(FuzzTask *t, uint8_t arg)
                     (arg >> 4) / 4.0);
 }
 
-/* A socket operation on pair arg % ntasks: end 0 sends, end 1 reads. */
+/* A socket operation on pair arg % ntasks: end 0 sends, end 1 reads. The
+ * fuzzer's loops are readiness loops: the operation waits on an FdWait. */
 static Gen *sock_op(Op op, uint8_t arg)
 {
     Frame *f = new_frame();
     int *pair = w.pairs[arg % w.ntasks];
     size_t size = (size_t)(arg / 4 + 1) * 1024;
     if (op == OP_SEND) {
-        f->future = &f->u.send.wait.future;
+        f->future = &f->u.send.wait.fd.future;
         return sock_sendall(&f->u.send, w.loop, pair[0], send_buf, size);
     }
-    f->future = &f->u.recv.wait.future;
+    f->future = &f->u.recv.wait.fd.future;
     return sock_recv(&f->u.recv, w.loop, pair[1], recv_buf, size);
 }
 
