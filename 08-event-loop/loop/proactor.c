@@ -349,6 +349,32 @@ static void drop_buffer(Proactor *p, unsigned id)
         uring_buffer_recycle(&p->ring, id);
 }
 
+/* PROACTOR_FAULTS (proactor_faults.h): this completion of a socket
+ * operation a task waits for may be turned into an error, what the kernel
+ * gave (a buffer, an accepted descriptor) going back as on a failure. */
+static int injected_fault(Proactor *p, ProactorOp *op, int res, unsigned flags)
+{
+#ifdef PROACTOR_FAULTS
+    static const char *const names[] = {[OP_RECV] = "recv",
+                                        [OP_SEND] = "send",
+                                        [OP_ACCEPT] = "accept",
+                                        [OP_CONNECT] = "connect"};
+    int fault = proactor_fault(names[op->kind]);
+    if (!fault)
+        return res;
+    op->res = res;
+    op->flags = flags;
+    if (op->kind == OP_ACCEPT && res >= 0)
+        close(res);
+    if (holds_buffer(op))
+        drop_buffer(p, buffer_id(op));
+    return -fault;
+#else
+    (void)p, (void)op, (void)flags;
+    return res;
+#endif
+}
+
 /* --- the multishot lever: one standing receive per descriptor ------------ */
 
 static void arm_stream(Proactor *p, FdState *s, int fd)
@@ -463,6 +489,7 @@ static void tell_given(Proactor *p)
         if (!p->given)
             p->given_end = NULL;
         count_in_flight(p, reader, -1);
+        reader->res = injected_fault(p, reader, reader->res, reader->flags);
         reader->completed = true;
         reader->done(reader->arg, reader->res);
     }
@@ -725,22 +752,7 @@ static void complete(Proactor *p, ProactorOp *op, int res, unsigned flags)
         discard(p, op);
         return;
     }
-#ifdef PROACTOR_FAULTS /* what the kernel gave goes back, as on a failure */
-    static const char *const names[] = {[OP_RECV] = "recv",
-                                        [OP_SEND] = "send",
-                                        [OP_ACCEPT] = "accept",
-                                        [OP_CONNECT] = "connect"};
-    int fault = proactor_fault(names[op->kind]);
-    if (fault) {
-        op->res = res;
-        op->flags = flags;
-        if (op->kind == OP_ACCEPT && res >= 0)
-            close(res);
-        if (holds_buffer(op))
-            uring_buffer_recycle(&p->ring, buffer_id(op));
-        res = -fault;
-    }
-#endif
+    res = injected_fault(p, op, res, flags);
     if (op->kind == OP_RECV && res == -ENOBUFS) {
         p->nobufs_count++; /* every buffer is out: try again next wait */
         op->next = p->nobufs;
