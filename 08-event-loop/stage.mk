@@ -30,6 +30,13 @@ LOOP_TESTS += test_08_event_loop test_08_echo_server test_08_echo_shutdown \
   test_08_trace test_08_asyncio_api
 $(O)tests/bin/test_08_event_loop: tests/test_08_event_loop.c $(LOOP_08)
 $(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
+# What only the proactor does (run once: it asks for io_uring itself).
+TESTS += $(O)tests/bin/test_08_proactor
+$(O)tests/bin/test_08_proactor: tests/test_08_proactor.c $(LOOP_08) | \
+  $(O)tests/bin/no_io_uring
+$(O)tests/bin/no_io_uring: tests/no_io_uring.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 # echo_server's own functions, in process: its orderly shutdown.
 TESTS += $(O)tests/bin/test_08_echo_shutdown
 $(O)tests/bin/test_08_echo_shutdown: tests/test_08_echo_shutdown.c $(LOOP_08)
