@@ -289,7 +289,11 @@ static int selector_timeout_ms(const Loop *loop)
 static int wait_for_io(Loop *loop, LoopIteration *it)
 {
     it->timeout_ms = selector_timeout_ms(loop);
-    it->nevents = 0;
+    it->nevents = it->ncompleted = 0;
+    /* On the proactor, IO that completed wakes the loop as much as IO that
+     * became ready: TRACE=1 counts both. */
+    unsigned long long completed_before =
+        loop->proactor ? proactor_stats(loop->proactor).completions : 0;
     if (!loop_has_work(loop))
         return 0; /* loop_run_forever says why it cannot go on */
     int n = 0;
@@ -307,6 +311,10 @@ static int wait_for_io(Loop *loop, LoopIteration *it)
         return -1;
     }
     it->nevents = n < 0 ? 0 : n;
+    if (loop->proactor)
+        it->ncompleted = (int)(proactor_stats(loop->proactor).completions -
+                               completed_before) -
+                         it->nevents; /* its polls' completions are events */
     return 0;
 }
 

@@ -54,6 +54,7 @@ typedef enum {
 
 typedef struct {
     int nevents;    /* descriptors the selector reported ready */
+    int ncompleted; /* the proactor: other completions reaped in the wait */
     int timeout_ms; /* how long it was allowed to sleep: 0, -1 (no limit) */
 } LoopIteration;
 

@@ -187,7 +187,7 @@ static void iterated(Trace *t, const LoopIteration *it)
         snprintf(waited, sizeof waited, "slept on %s",
                  it->timeout_ms < 0 ? "io" : "io or a timer");
     say(t, "[%s] %4llu |%s|%s %s: %d io\n", when, t->loop->iteration, t->marks,
-        more, waited, it->nevents);
+        more, waited, it->nevents + it->ncompleted);
     update_marks(t);
 }
 
