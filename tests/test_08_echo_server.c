@@ -113,16 +113,32 @@ static bool a_column_waits_to_read(const char *trace)
     return false;
 }
 
+/* Whether an iteration slept and woke with IO ("slept on io: 2 io"). */
+static bool a_sleep_ended_by_io(const char *trace)
+{
+    for (const char *at = trace; (at = strstr(at, "slept on io"));) {
+        at = strchr(at, ':');
+        if (!at)
+            break;
+        if (atoi(at + 1) > 0)
+            return true;
+    }
+    return false;
+}
+
 Test(e2e, demo_1_draws_its_timeline_with_trace)
 {
     Run run = run_demo("TRACE=1");
     cr_assert_eq(run.status, 0, "event_loop failed: %s", run.err);
     cr_assert(strstr(run.err, "trace: column 1 is <task1>"), "%s", run.err);
-    if (testing_the_proactor())
-        /* Its tasks wait on their operations' futures, not on readers. */
+    if (testing_the_proactor()) {
+        /* Its tasks wait on their operations' futures, not on readers,
+         * and what wakes it is completions, counted as io. */
         cr_assert(!a_column_waits_to_read(run.err),
                   "a task waits on a reader on the proactor:\n%s", run.err);
-    else
+        cr_assert(a_sleep_ended_by_io(run.err),
+                  "no sleep ended by a completion:\n%s", run.err);
+    } else
         cr_assert(strstr(run.err, "|rr| slept on io"),
                   "no iteration where both tasks wait to read:\n%s", run.err);
     cr_assert(strstr(run.err, "|##|"), "no iteration where both ran");
