@@ -12,8 +12,11 @@
 passed=0 failed=0 status=0
 loops=
 if [ -n "$LOOPS" ]; then
-    # Its [SKIP] line (no io_uring here) goes straight to the screen.
-    loops=$("$LOOPS") || { echo "run-all.sh: $LOOPS failed" >&2; exit 1; }
+    # Its [SKIP] line (no io_uring here) comes first, with the rest.
+    said=$(mktemp)
+    loops=$("$LOOPS" 2>"$said") || { cat "$said"; echo "run-all.sh: $LOOPS failed" >&2; exit 1; }
+    cat "$said"
+    rm -f "$said"
 fi
 
 # run_one LABEL TEST [NAME=value...]: runs TEST with those variables set.
@@ -37,8 +40,9 @@ run_one() {
         cat "$out"
         [ "$(tail -c 1 "$out")" ] && echo
     fi
-    # Lines a test prints on purpose (a check skipped off Linux) stay.
-    grep '^\[SKIP\]' "$out"
+    # Lines a test prints on purpose (a check skipped off Linux) stay,
+    # each once: every test of a suite may say the same.
+    grep '^\[SKIP\]' "$out" | awk '!seen[$0]++'
     printf '%-34s %4d passed, %d failed  (%d s)\n' "$label" "${p:-0}" "$bad" "$took"
     passed=$((passed + ${p:-0}))
     failed=$((failed + bad))

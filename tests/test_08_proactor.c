@@ -58,7 +58,7 @@ static void teardown(void)
 TestSuite(proactor, .init = setup, .fini = teardown,
           .timeout = 30 * BUILD_SLOWDOWN);
 
-/* False, said once, where io_uring is missing or refused here. */
+/* False, said in a [SKIP] line, where io_uring is missing or refused. */
 static bool have_proactor(void)
 {
     if (loop_proactor(loop))
