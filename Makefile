@@ -29,6 +29,7 @@ NUMBERS := $(foreach s,$(STAGES),$(firstword $(subst -, ,$(s))))
 # Filled in by each stage.mk:
 BINS  :=  # every program a stage builds
 TESTS :=  # every Criterion test binary
+LOOP_TESTS := # of them, the names of those run once per loop (tests.mk)
 
 # Runs a command with the demo server listening on PORT: the one already
 # there at the same TIME_SCALE, or a private one started on a free port for
@@ -85,8 +86,8 @@ $(foreach n,$(NUMBERS),$(eval build-$(n): $$(call stage_bins,$(n))))
 # make test-05: stage 05's test binaries (tests/bin/test_05_*), run as
 # make test runs them all.
 stage_tests = $(filter $(O)tests/bin/test_$1_%,$(TESTS))
-$(foreach n,$(NUMBERS),$(eval test-$(n): $$(BINS) $$(call stage_tests,$(n)) ; \
-  @tests/with-load.sh $$(LOAD) tests/run-all.sh $$(call stage_tests,$(n))))
+$(foreach n,$(NUMBERS),$(eval test-$(n): $$(BINS) $$(LOOPS_PROGRAM) $$(call stage_tests,$(n)) ; \
+  @tests/with-load.sh $$(LOAD) $$(RUN_TESTS) $$(call stage_tests,$(n))))
 
 # make 09, make 9-x: a stage that does not exist gets the list of those
 # that do, not make's bare "No rule to make target". A goal is taken for a

@@ -23,12 +23,20 @@ run-08: run-08-talk $(O)08-event-loop/event_loop $(O)08-event-loop/echo_server $
 	$(WITH_SERVER) $(call c_or_py,$(O)08-event-loop/event_loop,$(PYTHON) 08-event-loop/demo.py)
 	@08-event-loop/echo-round-trip.sh $(call c_or_py,$(O)08-event-loop/echo_server $(O)08-event-loop/event_loop,08-event-loop/echo_server.py 08-event-loop/demo.py)
 
-TESTS += $(O)tests/bin/test_08_event_loop $(O)tests/bin/test_08_event_loop_poll \
-  $(O)tests/bin/test_08_echo_server
+# Loop tests (LOOP_TESTS, tests.mk) run once per loop this machine has:
+# epoll, poll, the io_uring proactor, chosen at run time.
+TESTS += $(O)tests/bin/test_08_event_loop $(O)tests/bin/test_08_echo_server
+LOOP_TESTS += test_08_event_loop test_08_echo_server test_08_echo_shutdown \
+  test_08_trace test_08_asyncio_api
 $(O)tests/bin/test_08_event_loop: tests/test_08_event_loop.c $(LOOP_08)
-$(O)tests/bin/test_08_event_loop_poll: tests/test_08_event_loop.c $(LOOP_08)
-$(O)tests/bin/test_08_event_loop_poll: TEST_CFLAGS += -DTEST_SELECTOR='"poll"'
 $(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
+# What only the proactor does (run once: it asks for io_uring itself).
+TESTS += $(O)tests/bin/test_08_proactor
+$(O)tests/bin/test_08_proactor: tests/test_08_proactor.c $(LOOP_08) | \
+  $(O)tests/bin/no_io_uring
+$(O)tests/bin/no_io_uring: tests/no_io_uring.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 # echo_server's own functions, in process: its orderly shutdown.
 TESTS += $(O)tests/bin/test_08_echo_shutdown
 $(O)tests/bin/test_08_echo_shutdown: tests/test_08_echo_shutdown.c $(LOOP_08)

@@ -321,6 +321,7 @@ Server server_start(const char *const argv[], const char *const env[])
         if (at && strchr(at, '\n'))
             s.port = atoi(at + strlen("listening on 127.0.0.1:"));
     }
+    snprintf(s.said, sizeof s.said, "%s", seen);
     if (s.port <= 0) {
         server_stop(&s);
         cr_assert_fail(

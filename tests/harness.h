@@ -90,7 +90,8 @@ int count_lines(const char *text, const char *line);
 typedef struct {
     pid_t pid;
     int port;
-    int err_fd; /* read end of its stderr */
+    int err_fd;      /* read end of its stderr */
+    char said[1024]; /* its stderr up to its "listening on" line */
 } Server;
 
 /* Starts argv with PORT=0 (plus env) and waits for its "listening on

@@ -9,8 +9,16 @@
  * so. A scenario that depends on one CPython version's internal hops says
  * `# cpython-version: X.Y` in its .py: under another version a difference
  * is reported as a note, not a failure (tests/compare/README.md).
+ *
+ * A loop test: run-all.sh runs it once per loop (loop_under_test.h), and
+ * the scenarios inherit the choice. python3 runs on the build's default
+ * loop's turn, where NAME.expected is held to it too; the other loops are
+ * held to NAME.expected, or on the proactor to NAME.proactor where a
+ * scenario has one: the lines it prints there, where asyncio's proactor
+ * orders them differently, with `# ` lines saying why.
  */
 #include "harness.h"
+#include "loop_under_test.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -109,6 +117,53 @@ static char *asyncio_output(const char *name, const char *py_path)
     return read_file(expected);
 }
 
+/* NAME.proactor's lines without the "# " lines that open it and say why
+ * (asserted there). */
+static char *proactor_lines(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/compare/%s.proactor", SOURCE_DIR,
+             name);
+    char *text = read_file(path);
+    if (!text)
+        return NULL;
+    cr_assert(strncmp(text, "# ", 2) == 0,
+              "%s says no why: its first lines, `# ...`, say which lines the "
+              "proactor orders differently and why",
+              path);
+    char *kept = text;
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0);
+        if (strncmp(line, "# ", 2) != 0) {
+            memmove(kept, line, len);
+            kept += len;
+        }
+        line += len;
+    }
+    *kept = '\0';
+    return text;
+}
+
+/* What the C must print on this loop when python3 is not asked: the
+ * proactor's own lines where the scenario has them, else asyncio's
+ * committed ones. NULL if there are none. */
+static char *committed_output(const char *name)
+{
+    char *own = testing_the_proactor() ? proactor_lines(name) : NULL;
+    if (own)
+        return own;
+    char expected[1024];
+    snprintf(expected, sizeof expected, "%s/tests/compare/%s.expected",
+             SOURCE_DIR, name);
+    return read_file(expected);
+}
+
+static bool on_the_default_loop(void)
+{
+    const char *name = loop_under_test();
+    return name && strcmp(name, selector_by_name(NULL)->name) == 0;
+}
+
 /* Runs scenario `name` both ways and compares. */
 static void compare(const char *name)
 {
@@ -118,7 +173,9 @@ static void compare(const char *name)
     snprintf(program, sizeof program, "tests/bin/compare/%s", name);
     char *source = read_file(py_path);
     cr_assert(source, "cannot read %s", py_path);
-    char *wanted = asyncio_output(name, py_path);
+    bool ask_python = python3() && on_the_default_loop();
+    char *committed = committed_output(name);
+    char *wanted = ask_python ? asyncio_output(name, py_path) : committed;
     if (!wanted) {
         note_skipped("%s: no python3 and no %s.expected to compare with", name,
                      name);
@@ -131,17 +188,27 @@ static void compare(const char *name)
               "%s: the C scenario failed (status %d): %s", name, run.status,
               run.err);
     const char *pinned = pinned_version(source);
-    if (pinned && python3() && strcmp(pinned, python_version()) != 0 &&
-        strcmp(run.out, wanted) != 0)
+    bool other_python =
+        pinned && python3() && strcmp(pinned, python_version()) != 0;
+    if (other_python && strcmp(run.out, wanted) != 0)
         note_skipped("%s: differs from asyncio under python %s; it was "
                      "written against %s, whose internal hops it follows",
                      name, python_version(), pinned);
     else if (strcmp(run.out, wanted) != 0)
-        cr_assert_fail("%s: the real loop printed\n%s--- where asyncio "
+        cr_assert_fail("%s: the real loop (%s) printed\n%s--- where asyncio "
                        "printed ---\n%s",
-                       name, run.out, wanted);
+                       name, loop_under_test(), run.out, wanted);
+    /* The other loops' runs are held to the committed output: it must be
+     * what asyncio prints. */
+    if (ask_python && !other_python)
+        cr_assert(committed && strcmp(committed, wanted) == 0,
+                  "tests/compare/%s.expected is not what python3 prints "
+                  "(hint: make compare-expected)",
+                  name);
     run_free(&run);
-    free(wanted);
+    if (wanted != committed)
+        free(wanted);
+    free(committed);
     free(source);
 }
 

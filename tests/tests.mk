@@ -20,6 +20,17 @@ TESTS += $(O)tests/bin/test_newcomer
 $(O)tests/bin/test_newcomer: tests/test_newcomer.c
 $(O)tests/bin/test_newcomer: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
 
+# Which loops this build and machine have (tests/loops.c), for run-all.sh:
+# each test named in LOOP_TESTS (the stage.mk files add them) runs once on
+# each of them.
+LOOPS_PROGRAM := $(O)tests/bin/loops
+$(LOOPS_PROGRAM): tests/loops.c $(LOOP_08)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(INCLUDES) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
+print-loop-tests: # for .ci/run, which runs the portable build's tests
+	@echo $(LOOP_TESTS)
+RUN_TESTS = env LOOPS=$(LOOPS_PROGRAM) LOOP_TESTS='$(LOOP_TESTS)' tests/run-all.sh
+
 HARNESS     := tests/harness.c tests/harness.h
 TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
 
@@ -33,7 +44,7 @@ TEST_CFLAGS += -isystem $(BREW_PREFIX)/include -L$(BREW_PREFIX)/lib
 endif
 endif
 
-.PHONY: test tests criterion
+.PHONY: test tests criterion print-loop-tests
 
 criterion:
 	@CC="$(CC)" tests/install-criterion.sh
@@ -42,10 +53,10 @@ $(TESTS): $(HARNESS) | criterion $(BINS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(INCLUDES) $(CFLAGS) $(TEST_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) -lcriterion $(LDLIBS)
 
-tests: $(BINS) $(TESTS)
+tests: $(BINS) $(TESTS) $(LOOPS_PROGRAM)
 
 # LOAD=N runs the tests beside N busy loops, as on a machine that other
 # work keeps busy (tests/README.md).
 LOAD ?= 0
 test: tests ## build and run every test (LOAD=2: beside two busy loops)
-	@tests/with-load.sh $(LOAD) tests/run-all.sh $(TESTS)
+	@tests/with-load.sh $(LOAD) $(RUN_TESTS) $(TESTS)

@@ -11,7 +11,8 @@ $(COMPARE_08): $(O)tests/bin/compare/%: tests/compare/%.c tests/compare/scenario
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
 
 TESTS += $(O)tests/bin/test_08_vs_asyncio
-$(O)tests/bin/test_08_vs_asyncio: tests/test_08_vs_asyncio.c $(COMPARE_08)
+LOOP_TESTS += test_08_vs_asyncio
+$(O)tests/bin/test_08_vs_asyncio: tests/test_08_vs_asyncio.c $(LOOP_08) $(COMPARE_08)
 $(O)tests/bin/test_08_vs_asyncio: TEST_CFLAGS += -DSOURCE_DIR='"$(CURDIR)"'
 
 .PHONY: compare-expected
