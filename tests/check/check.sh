@@ -140,13 +140,17 @@ asan_reports_found() {
     return 0
 }
 
-# asan_tests WHAT TEST...: runs the test binaries (tests/run-all.sh) and
-# records WHAT: a PASS when they pass and left no sanitizer report. Then
-# clears the reports, for the next step.
+# The stage-08 tests that run once per loop the build has (make test's
+# LOOP_TESTS, tests/loops.c): under ASan too, every one on every loop.
+LOOP_TESTS=$("$MAKE" -s --no-print-directory print-loop-tests)
+
+# asan_tests WHAT TEST...: runs the test binaries (tests/run-all.sh, the
+# loop tests on every loop) and records WHAT: a PASS when they pass and
+# left no sanitizer report. Then clears the reports, for the next step.
 asan_tests() {
     local what=$1 status=0
     shift
-    tests/run-all.sh "$@" || status=1
+    LOOPS=${ASAN_O}tests/bin/loops LOOP_TESTS=$LOOP_TESTS tests/run-all.sh "$@" || status=1
     if asan_reports_found; then status=1; fi
     if [ $status -eq 0 ]; then
         record PASS "$what" "$# test binaries"
@@ -200,18 +204,10 @@ proactor_missing() {
         sed -n 's/^event loop: \(no io_uring proactor here[^:]*\):.*/\1/p' | head -n 1
 }
 
-# The stage-08 tests that run the real loop, in process or through
-# echo_server, and that hold on either loop: they run again with
-# ASYNCIO_LOOP=proactor. Not test_08_event_loop_poll (it names its
-# selector), nor test_08_vs_asyncio (it holds the readiness loop to the
-# selector loop's order; the proactor's differs, as asyncio's does).
-PROACTOR_TESTS="tests/bin/test_08_event_loop tests/bin/test_08_echo_server
-  tests/bin/test_08_echo_shutdown tests/bin/test_08_trace
-  tests/bin/test_08_asyncio_api tests/bin/test_abuse_servers"
-# Of those, the tests that expect the readiness loop by name ("epoll" in
-# demo 1's heading, loop_selector_name): left out on the proactor until
-# the loop tests know which loop they run on.
-PROACTOR_TESTS_PATTERN='!(loop/selector_is_the_one_asked_for|e2e/demo_1_*)'
+# The loop tests already ran on every loop (asan_tests); the abuse tests
+# are not loop tests in make test (they would triple its time), so here
+# they run again with echo_server on the proactor.
+PROACTOR_TESTS="tests/bin/test_abuse_servers"
 
 # The same build, the io_uring proactor: the tests above, the proactor's
 # fault tests (tests/test_faults.c, suite proactor_faults) and make run-08.
@@ -228,8 +224,8 @@ check_asan_proactor() {
     for t in $PROACTOR_TESTS; do
         case " $CHECK_TESTS " in *" $t "*) tests+=("$ASAN_O$t") ;; esac
     done
-    ASYNCIO_LOOP=proactor CRITERION_TEST_PATTERN=$PROACTOR_TESTS_PATTERN \
-        asan_tests "asan: stage 08's tests on the proactor" "${tests[@]}"
+    ASYNCIO_LOOP=proactor \
+        asan_tests "asan: the abuse tests, echo_server on the proactor" "${tests[@]}"
     # Criterion's --filter, for the one suite: the others need the injector.
     CRITERION_TEST_PATTERN='proactor_faults/*' \
         asan_tests "asan: the proactor's fault tests" "${ASAN_O}tests/bin/test_faults"
