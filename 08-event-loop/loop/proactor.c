@@ -53,6 +53,11 @@ enum {
     BUFFER_COUNT = 512, /* receives completed and not yet taken, at most */
     BUFFER_SIZE = 4096, /* bytes one receive takes, at most */
     OPS_PER_SLAB = 256,
+    /* The wait-batch lever: a wait ends with WAIT_BATCH completions, or
+     * WAIT_BATCH_US after it began with what came by then. A fast server
+     * otherwise wakes for every few messages of a ping-pong. */
+    WAIT_BATCH = 16,
+    WAIT_BATCH_US = 50,
 };
 
 typedef enum {
@@ -104,6 +109,7 @@ typedef struct {
     bool fixed_files;      /* SQEs name registered files */
     bool poll_first;       /* a receive waits before it tries */
     bool multishot;        /* one standing receive per descriptor */
+    bool wait_batch;       /* a wait lingers for a batch of completions */
 } Levers;
 
 struct Proactor {
@@ -825,8 +831,9 @@ static int uring_wait(Selector *sel, int timeout_ms, SelectorEvent *out)
     resubmit_nobufs(p);
     drain_backlog(p);
     bool told = p->given != NULL; /* then nothing to wait for */
-    int error = uring_submit_and_wait(&p->ring, timeout_ms == 0 || told ? 0 : 1,
-                                      told ? 0 : timeout_ms);
+    unsigned batch = p->levers.wait_batch ? WAIT_BATCH : 1;
+    int error = uring_submit_and_wait(
+        &p->ring, timeout_ms == 0 || told ? 0 : batch, told ? 0 : timeout_ms);
     int n = reap(p, out);
     tell_given(p);
     if (error && error != -EBUSY && n == 0) {
@@ -840,14 +847,15 @@ static int uring_wait(Selector *sel, int timeout_ms, SelectorEvent *out)
 
 /* ASYNCIO_URING: a comma-separated list of levers to turn on or, with
  * "no-", off: batch, provided-buffers, fixed-files, poll-first,
- * multishot. */
+ * multishot, wait-batch. */
 static Levers levers_from_env(void)
 {
     Levers l = {.batch = true,
                 .provided_buffers = true,
                 .fixed_files = true,
                 .poll_first = false,
-                .multishot = true};
+                .multishot = true,
+                .wait_batch = true};
     const char *spec = getenv("ASYNCIO_URING");
     struct {
         const char *name;
@@ -856,7 +864,8 @@ static Levers levers_from_env(void)
                  {"provided-buffers", &l.provided_buffers},
                  {"fixed-files", &l.fixed_files},
                  {"poll-first", &l.poll_first},
-                 {"multishot", &l.multishot}};
+                 {"multishot", &l.multishot},
+                 {"wait-batch", &l.wait_batch}};
     while (spec && *spec) {
         size_t len = strcspn(spec, ",");
         bool on = strncmp(spec, "no-", 3) != 0;
@@ -873,7 +882,8 @@ static Levers levers_from_env(void)
             fprintf(stderr,
                     "event loop: ASYNCIO_URING: no lever '%.*s', ignored "
                     "(hint: batch, provided-buffers, fixed-files, "
-                    "poll-first, multishot, each with or without no-)\n",
+                    "poll-first, multishot, wait-batch, each with or without "
+                    "no-)\n",
                     (int)len, spec);
         spec += len + (spec[len] == ',');
     }
@@ -913,6 +923,8 @@ static Selector *uring_open_selector(void)
     }
     if (!error)
         open_files(p);
+    if (p->levers.wait_batch)
+        p->ring.min_wait_us = WAIT_BATCH_US;
     if (error) {
         reallocate(p, 0, 0);
         errno = -error;

@@ -131,6 +131,7 @@ int uring_open(Uring *ring, unsigned entries, unsigned cq_entries)
         return -error;
     }
     ring->setup_flags = p.flags;
+    ring->features = p.features;
     int error = map_rings(ring, &p);
     if (error) {
         uring_close(ring);
@@ -199,11 +200,21 @@ int uring_submit_and_wait(Uring *ring, unsigned wait_nr, int timeout_ms)
     unsigned flags = IORING_ENTER_GETEVENTS;
     struct __kernel_timespec ts = {.tv_sec = timeout_ms / 1000,
                                    .tv_nsec = (timeout_ms % 1000) * 1000000L};
-    struct io_uring_getevents_arg arg = {.sigmask_sz = _NSIG / 8,
-                                         .ts = (__u64)(uintptr_t)&ts};
+    struct io_uring_getevents_arg arg = {.sigmask_sz = _NSIG / 8};
+    if (timeout_ms >= 0)
+        arg.ts = (__u64)(uintptr_t)&ts;
+    /* Linux 6.12 named the padding min_wait_usec: wait_nr completions, or
+     * after that long, as many as came (at least one). */
+    bool min_wait = wait_nr > 1 && ring->min_wait_us > 0 &&
+                    (ring->features & URING_FEAT_MIN_TIMEOUT);
+    if (min_wait)
+        arg.pad = ring->min_wait_us;
+    else if (wait_nr > 1)
+        wait_nr = 1;
     const void *argp = NULL;
     size_t argsz = _NSIG / 8;
-    if (timeout_ms >= 0 && wait_nr > 0) { /* 5.11: a timeout without an SQE */
+    if ((timeout_ms >= 0 || min_wait) && wait_nr > 0) { /* 5.11: a timeout
+                                                         without an SQE */
         flags |= IORING_ENTER_EXT_ARG;
         argp = &arg;
         argsz = sizeof arg;

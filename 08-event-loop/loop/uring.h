@@ -28,6 +28,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Linux 6.12's, for older headers: a wait may ask for a batch. */
+#define URING_FEAT_MIN_TIMEOUT (1U << 15)
+
 typedef struct {
     int fd;
     /* The submission ring: counters and array in the kernel's memory. */
@@ -42,6 +45,8 @@ typedef struct {
     void *sq_map, *cq_map;
     size_t sq_map_size, cq_map_size, sqes_size;
     unsigned setup_flags;      /* what the kernel accepted */
+    unsigned features;         /* what it can do (IORING_FEAT_...) */
+    unsigned min_wait_us;      /* uring_submit_and_wait's wait for a batch */
     unsigned long long enters; /* io_uring_enter calls, for the README */
     /* The provided-buffer ring (uring_buffers_open). */
     struct io_uring_buf *buf_ring; /* bufs[0].resv is the ring's tail */
@@ -64,8 +69,11 @@ unsigned uring_pending(const Uring *ring);
 /* Submits what is filled without waiting: the ring was full. 0 or -errno. */
 int uring_submit(Uring *ring);
 /* One io_uring_enter that submits every filled SQE and waits for at least
- * wait_nr completions, at most timeout_ms (-1: no limit). Returns 0 or
- * -errno: EINTR (a signal), ETIME is not an error (the timeout). */
+ * wait_nr completions, at most timeout_ms (-1: no limit). wait_nr above 1
+ * needs ring->min_wait_us and a kernel with URING_FEAT_MIN_TIMEOUT: then
+ * after min_wait_us the wait ends with what came, if anything did; else
+ * it waits for one. Returns 0 or -errno: EINTR (a signal); ETIME is not
+ * an error (the timeout). */
 int uring_submit_and_wait(Uring *ring, unsigned wait_nr, int timeout_ms);
 
 /* The oldest unread CQE, or NULL. Copy what you need, then uring_cqe_seen:

@@ -647,7 +647,7 @@ message_costs_table() {
 # rounds beside libuv, on the busy ping-pong; then the memory lever at
 # 10,000 idle connections. Full runs only: QUICK's one short round could
 # not tell a few percent from noise.
-LEVERS="default no-batch no-provided-buffers no-fixed-files no-multishot poll-first"
+LEVERS="default no-batch no-wait-batch no-provided-buffers no-fixed-files no-multishot poll-first"
 lever_run() { # lever|libuv idle: appends loadgen's line to levers/<name>
     local name=$1 idle=$2 out
     if [ "$name" = libuv ]; then
