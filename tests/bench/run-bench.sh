@@ -661,7 +661,7 @@ lever_run() { # lever|libuv idle: appends loadgen's line to levers/<name>
 
 levers() {
     section "The proactor's levers: each flipped alone (ASYNCIO_URING), ${BUSY}-connection ping-pong" \
-"  default: $(lever_defaults)
+"  levers by default: $(lever_defaults)
   Each row flips one lever from the default (no-provided-buffers turns multishot off too: it
   receives into provided buffers). ${LEVER_ROUNDS} rounds, every row and libuv once per round;
   x libuv and x default are medians of same-round ratios."
