@@ -65,6 +65,7 @@ static const char USAGE[] =
     "environment:\n"
     "  PORT=N        the port without --port (default 8080)\n"
     "  ASYNCIO_LOOP=readiness|proactor  the loop (default readiness)\n"
+    "  ASYNCIO_URING=no-batch,...  the proactor's levers (see 08's README)\n"
     "  ASYNCIO_SELECTOR=epoll|kqueue|poll  the readiness loop's selector\n"
     "  ASYNCIO_REGISTRATION=per-wait|persistent  how it registers sockets\n"
     "  TRACE=1       the loop's timeline on stderr\n";

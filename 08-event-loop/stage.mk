@@ -4,7 +4,9 @@
 #   event_loop    demo 1: N concurrent clients against the demo server
 #   echo_server   demo 2: one coroutine per connection, 10,000 connections
 #
-# The loop's selector is chosen when it starts: ASYNCIO_SELECTOR=epoll|
+# The loop is chosen when it starts: ASYNCIO_LOOP=readiness|proactor
+# (default readiness; proactor: io_uring, Linux, its levers in
+# ASYNCIO_URING), the readiness loop's selector ASYNCIO_SELECTOR=epoll|
 # kqueue|poll (default: epoll on Linux, kqueue on macOS/BSD, else poll), and
 # ASYNCIO_REGISTRATION=per-wait|persistent (default persistent).
 # The real loop's library: loop/, one concept per file (README.md's table).

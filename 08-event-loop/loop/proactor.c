@@ -8,12 +8,20 @@
  * operation the task took the result), never when its task goes away.
  *
  *   wait(timeout), once per loop iteration:
- *     1. re-arm the polls that fired, queue what waited for a free SQE
- *     2. io_uring_enter: submit everything, wait for one completion (or
- *        the timeout, or none if the loop has callbacks ready)
+ *     1. re-arm the polls that fired, submit again the receives that found
+ *        no buffer, queue what waited for a free SQE
+ *     2. io_uring_enter: submit everything, wait for a batch of
+ *        completions (the wait-batch lever: 16, or what came in 50 us),
+ *        for one, or for none if the loop has callbacks ready
  *     3. read the CQEs: an operation's completion calls its callback (it
  *        sets a future); a poll's becomes an event for the loop's readers
- *        and writers, as a selector's would
+ *        and writers, as a selector's would; a standing receive's queues
+ *        a chunk for its descriptor
+ *     4. tell the receives served from those chunks (the multishot lever)
+ *
+ * The levers (batch, provided-buffers, fixed-files, multishot,
+ * wait-batch, poll-first) are switches read once, from ASYNCIO_URING
+ * (levers_from_env), so that make bench can measure what each pays.
  */
 #ifdef __linux__
 #define _GNU_SOURCE /* SOCK_NONBLOCK, SOCK_CLOEXEC for accept */
@@ -429,7 +437,7 @@ static void give_chunk(Proactor *p, FdState *s, ProactorOp *reader)
 
 /* proactor_recv with the lever on: a chunk already there is given, else
  * the receive waits for one (the stream armed if it is not). */
-static bool reads_a_stream(Proactor *p, ProactorOp *op)
+static bool recv_from_stream(Proactor *p, ProactorOp *op)
 {
     if (!p->levers.multishot || op->fd < 0)
         return false;
@@ -567,7 +575,7 @@ ProactorOp *proactor_recv(Proactor *p, int fd, size_t size, Completed done,
 {
     ProactorOp *op = op_new(p, OP_RECV, fd, done, arg);
     op->size = size;
-    if (!reads_a_stream(p, op))
+    if (!recv_from_stream(p, op))
         submit(p, op);
     return op;
 }
@@ -833,7 +841,7 @@ static int uring_wait(Selector *sel, int timeout_ms, SelectorEvent *out)
     bool told = p->given != NULL; /* then nothing to wait for */
     unsigned batch = p->levers.wait_batch ? WAIT_BATCH : 1;
     int error = uring_submit_and_wait(
-        &p->ring, timeout_ms == 0 || told ? 0 : batch, told ? 0 : timeout_ms);
+        &p->ring, (timeout_ms == 0 || told) ? 0 : batch, told ? 0 : timeout_ms);
     int n = reap(p, out);
     tell_given(p);
     if (error && error != -EBUSY && n == 0) {

@@ -18,7 +18,8 @@
  * is cancelled and its frame freed. So nothing the kernel writes or reads
  * lives in the task's frame:
  *   - a receive lands in a provided buffer (uring.h) the kernel picks when
- *     data arrives; the task's step copies it out when the task runs
+ *     data arrives (the provided-buffers lever off: a buffer the record
+ *     owns); the task's step copies it out when the task runs
  *     (proactor_received), so a task's own buffer is written only by the
  *     task, as with a readiness loop;
  *   - a send goes from a copy the proactor owns;
@@ -54,8 +55,10 @@ extern const SelectorOps selector_uring;
 /* s as a Proactor, or NULL if it is a plain selector. */
 Proactor *proactor_of(Selector *s);
 
-/* Each queues one operation for the next wait and returns it; `done`
- * runs when it completes, unless it was cancelled first. */
+/* Each queues one operation for the next wait and returns it (a receive
+ * with the multishot lever takes from its descriptor's standing receive
+ * instead); `done` runs inside a wait when it completes, unless it was
+ * cancelled first. */
 ProactorOp *proactor_recv(Proactor *p, int fd, size_t size, Completed done,
                           void *arg);
 /* Sends every byte (a short send is resubmitted for the rest before done

@@ -1,7 +1,10 @@
 /*
  * sock_ops.c - awaitable socket operations (Python: loop.sock_connect,
  * sock_accept, sock_recv, sock_sendall in asyncio/selector_events.py),
- * each a coroutine frame built on add_reader / add_writer and a future.
+ * each a coroutine frame built on add_reader / add_writer and a future;
+ * on the proactor (proactor_events.py), each frame hands its operation
+ * to the kernel and awaits the completion instead (the *_completion_step
+ * functions, chosen when the frame is made).
  *
  * The talk's NonBlockingSocket polled select() on every step; these ask the
  * loop to wake them when the descriptor is ready, and sleep until then.
@@ -157,7 +160,9 @@ static void op_wait_drop(OpWait *w)
 
 /* Python: await proactor.recv(sock, size), IocpProactor's. It always waits
  * for its completion, even when data is already there: the kernel is
- * handed the receive at the next wait and answers in its completion. */
+ * handed the receive at the next wait and answers in its completion (with
+ * the multishot lever, a chunk already queued is handed over inside the
+ * next wait, as a completion would be). */
 static GenStatus recv_completion_step(Gen *g)
 {
     SockRecv *r = (SockRecv *)g;
