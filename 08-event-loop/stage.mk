@@ -32,8 +32,11 @@ LOOP_TESTS += test_08_event_loop test_08_echo_server test_08_echo_shutdown \
   test_08_trace test_08_asyncio_api
 $(O)tests/bin/test_08_event_loop: tests/test_08_event_loop.c $(LOOP_08)
 $(O)tests/bin/test_08_echo_server: tests/test_08_echo_server.c $(LOOP_08)
-# What only the proactor does (run once: it asks for io_uring itself).
+# What only the proactor does (it asks for io_uring itself): run with the
+# default levers, and again with one receive SQE per sock_recv, the path
+# the multishot lever (on by default) replaces (LEVER_TESTS, run-all.sh).
 TESTS += $(O)tests/bin/test_08_proactor
+LEVER_TESTS += test_08_proactor
 $(O)tests/bin/test_08_proactor: tests/test_08_proactor.c $(LOOP_08) | \
   $(O)tests/bin/no_io_uring
 $(O)tests/bin/no_io_uring: tests/no_io_uring.c

@@ -8,7 +8,9 @@
 #
 # A loop test (its name in LOOP_TESTS) runs once per loop that the program
 # LOOPS (tests/loops.c) lists for this build and machine, chosen at run
-# time by the environment it gives: "test_08_event_loop [io_uring]".
+# time by the environment it gives: "test_08_event_loop [io_uring]". A
+# test named in LEVER_TESTS runs again with ASYNCIO_URING=no-multishot:
+# the proactor's plain receive path, which its default lever replaces.
 passed=0 failed=0 status=0
 loops=
 if [ -n "$LOOPS" ]; then
@@ -53,6 +55,11 @@ newline='
 '
 for t in "$@"; do
     name=$(basename "$t")
+    case " $LEVER_TESTS " in
+    *" $name "*) run_one "$name" "$t"
+        run_one "$name [no-multishot]" "$t" ASYNCIO_URING=no-multishot
+        continue ;;
+    esac
     case " $LOOP_TESTS " in
     *" $name "*) ;;
     *) run_one "$name" "$t"; continue ;;

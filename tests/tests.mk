@@ -29,7 +29,10 @@ $(LOOPS_PROGRAM): tests/loops.c $(LOOP_08)
 	$(CC) $(CPPFLAGS) $(INCLUDES) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS) $(LDLIBS)
 print-loop-tests: # for .ci/run, which runs the portable build's tests
 	@echo $(LOOP_TESTS)
-RUN_TESTS = env LOOPS=$(LOOPS_PROGRAM) LOOP_TESTS='$(LOOP_TESTS)' tests/run-all.sh
+print-lever-tests: # for make check, which runs them under ASan too
+	@echo $(LEVER_TESTS)
+RUN_TESTS = env LOOPS=$(LOOPS_PROGRAM) LOOP_TESTS='$(LOOP_TESTS)' \
+  LEVER_TESTS='$(LEVER_TESTS)' tests/run-all.sh
 
 HARNESS     := tests/harness.c tests/harness.h
 TEST_CFLAGS := -DSTAGE_NO_MAIN -DBIN_DIR='"$(BIN_DIR)"' -Wno-unused-function
@@ -44,7 +47,7 @@ TEST_CFLAGS += -isystem $(BREW_PREFIX)/include -L$(BREW_PREFIX)/lib
 endif
 endif
 
-.PHONY: test tests criterion print-loop-tests
+.PHONY: test tests criterion print-loop-tests print-lever-tests
 
 criterion:
 	@CC="$(CC)" tests/install-criterion.sh

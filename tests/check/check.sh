@@ -143,6 +143,7 @@ asan_reports_found() {
 # The stage-08 tests that run once per loop the build has (make test's
 # LOOP_TESTS, tests/loops.c): under ASan too, every one on every loop.
 LOOP_TESTS=$("$MAKE" -s --no-print-directory print-loop-tests)
+LEVER_TESTS=$("$MAKE" -s --no-print-directory print-lever-tests)
 
 # asan_tests WHAT TEST...: runs the test binaries (tests/run-all.sh, the
 # loop tests on every loop) and records WHAT: a PASS when they pass and
@@ -150,7 +151,8 @@ LOOP_TESTS=$("$MAKE" -s --no-print-directory print-loop-tests)
 asan_tests() {
     local what=$1 status=0
     shift
-    LOOPS=${ASAN_O}tests/bin/loops LOOP_TESTS=$LOOP_TESTS tests/run-all.sh "$@" || status=1
+    LOOPS=${ASAN_O}tests/bin/loops LOOP_TESTS=$LOOP_TESTS LEVER_TESTS=$LEVER_TESTS \
+        tests/run-all.sh "$@" || status=1
     if asan_reports_found; then status=1; fi
     if [ $status -eq 0 ]; then
         record PASS "$what" "$# test binaries"
