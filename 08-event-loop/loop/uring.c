@@ -245,6 +245,17 @@ void uring_cqe_seen(Uring *ring)
     atomic_store_explicit(ring->cq_head, head + 1, memory_order_release);
 }
 
+int uring_cancel_fd_now(Uring *ring, int fd)
+{
+    struct io_uring_sync_cancel_reg reg = {
+        .fd = fd,
+        .flags = IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL,
+        .timeout = {.tv_sec = -1, .tv_nsec = -1}}; /* no limit */
+    if (sys_register(ring->fd, IORING_REGISTER_SYNC_CANCEL, &reg, 1) < 0)
+        return -errno;
+    return 0;
+}
+
 /* --- registered files ---------------------------------------------------- */
 
 int uring_files_open(Uring *ring, unsigned count)

@@ -90,6 +90,10 @@ char *uring_buffer(const Uring *ring, unsigned id);
 /* Hands buffer `id` back to the kernel. */
 void uring_buffer_recycle(Uring *ring, unsigned id);
 
+/* Cancels every operation on fd and returns once the kernel has (Linux
+ * 6.0). 0 or -errno. */
+int uring_cancel_fd_now(Uring *ring, int fd);
+
 /* Registered files: a table of `count` empty slots the kernel keeps its
  * own references in, so an SQE naming slot i (IOSQE_FIXED_FILE) skips
  * the lookup and reference counting of a descriptor. 0 or -errno. */
