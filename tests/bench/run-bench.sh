@@ -3,7 +3,7 @@
 # ASCII bar charts, and writes them to bench-results.txt at the top
 # (git-ignored: your machine's run, beside the reference, never over it).
 #
-#   QUICK=1      fewer repetitions and shorter windows (under 30 s)
+#   QUICK=1      fewer repetitions and shorter windows (about 35 s)
 #   REFERENCE=1  write tests/bench/reference.txt instead: the one dated run
 #                that every figure in SLIDES.md and the READMEs quotes
 #                (tests/test_slides.c checks them against it), so the

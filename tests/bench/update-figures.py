@@ -105,8 +105,12 @@ def update_comment(lines, k, old, new, said):
     for mv in moves:
         if mv and mv[0][0] != mv[0][1] and mv[0][0] not in done:
             done.add(mv[0][0])
+            old_num, new_num = NUMBER.search(mv[0][0]).group(0), NUMBER.search(mv[0][1]).group(0)
+            unit = mv[0][0][NUMBER.search(mv[0][0]).end():].strip()
+            unit = re.escape(unit).replace("us", "(?:us|\u00b5s)") if unit else ""
+            pattern = r"(?<![\d.])" + re.escape(old_num) + r"(?![\d])(?=\**\s*" + unit + ")"
             for p in range(k + 1, end):
-                lines[p] = re.sub(r"(?<![\d.])" + re.escape(mv[0][0]) + r"(?![\d])", mv[0][1], lines[p])
+                lines[p] = re.sub(pattern, new_num, lines[p])
 
 
 def update_block(lines, k, anchor, old, new, said):
