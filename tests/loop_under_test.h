@@ -32,4 +32,27 @@ static inline bool testing_the_proactor(void)
     return name && strcmp(name, "io_uring") == 0;
 }
 
+static inline void loop_test_nothing(void *arg)
+{
+    (void)arg;
+}
+
+/* Queues loop_test_nothing from inside an iteration: it waits in the
+ * ready queue, so that iteration's wait only polls. */
+static inline void loop_test_queue_nothing(void *loop)
+{
+    call_soon(loop, loop_test_nothing, NULL);
+}
+
+/* One iteration that lets new tasks take their first step and never
+ * sleeps: something is ready when it reaches its wait, and what the steps
+ * submit reaches the kernel there (the proactor). (A short timer is not
+ * enough: on a busy machine it can be due before the iteration starts,
+ * and run with the steps; the wait then has no end.) */
+static inline void run_first_steps(Loop *loop)
+{
+    call_soon(loop, loop_test_queue_nothing, loop);
+    loop_run_once(loop);
+}
+
 #endif

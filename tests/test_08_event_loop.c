@@ -11,6 +11,7 @@
 #include "../08-event-loop/loop/asyncio.h"
 #include "../08-event-loop/talk.h"
 #include "harness.h"
+#include "loop_under_test.h"
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
@@ -60,28 +61,6 @@ static void expect_log(const int *expected, int n)
 }
 
 #define ARG(n) ((void *)(intptr_t)(n))
-
-static void nothing(void *arg)
-{
-    (void)arg;
-}
-
-/* Queues `nothing` from inside an iteration: it waits in the ready queue,
- * so that iteration's selector wait only polls. */
-static void queue_nothing(void *arg)
-{
-    call_soon(loop, nothing, arg);
-}
-
-/* One iteration that lets new tasks take their first step and never
- * sleeps: something is ready when it reaches its selector wait. (A short
- * timer is not enough: on a busy machine it can be due before the
- * iteration starts, and run with the steps; the wait then has no end.) */
-static void run_first_steps(void)
-{
-    call_soon(loop, queue_nothing, NULL);
-    loop_run_once(loop);
-}
 
 /* The one the environment asks for: ASYNCIO_LOOP=proactor, else
  * ASYNCIO_SELECTOR, else the build's default. (run-all.sh lists the
@@ -485,7 +464,7 @@ static void failed_recv_reaches_the_awaiting_task(Registration how)
     Awaiter a;
     create_task(loop, &reading, gen_init(&r.gen, reader_step, "reader"), "r");
     create_task(loop, &waiting, awaiter(&a, &reading.future), "a");
-    run_first_steps(); /* both start: the reader waits for data */
+    run_first_steps(loop); /* both start: the reader waits for data */
     reset_peer(fds[1]);
     cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
     cr_assert_eq(future_result(&reading.future, NULL), ECONNRESET,
@@ -512,7 +491,7 @@ Test(loop, a_cancelled_tasks_awaiter_sees_the_cancellation)
     Awaiter a;
     create_task(loop, &sleeping, sleeper(&s, 10, 1), "sleeper");
     create_task(loop, &waiting, awaiter(&a, &sleeping.future), "awaiter");
-    run_first_steps();
+    run_first_steps(loop);
     cr_assert(task_cancel(&sleeping));
     cr_assert_eq(run_until_complete(loop, &waiting.future), 0);
     cr_assert(future_cancelled(&sleeping.future));

@@ -12,6 +12,7 @@
  */
 #include "../08-event-loop/loop/asyncio.h"
 #include "harness.h"
+#include "loop_under_test.h"
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
@@ -80,24 +81,6 @@ static void socket_pair(int pair[2])
                  strerror(errno));
     for (int i = 0; i < 2; i++)
         fcntl(pair[i], F_SETFL, fcntl(pair[i], F_GETFL) | O_NONBLOCK);
-}
-
-static void nothing(void *arg)
-{
-    (void)arg;
-}
-
-static void queue_nothing(void *arg)
-{
-    call_soon(loop, nothing, arg);
-}
-
-/* One iteration that never sleeps: new tasks take their first step and
- * what they submit reaches the kernel (test_08_event_loop.c says why). */
-static void run_first_steps(void)
-{
-    call_soon(loop, queue_nothing, NULL);
-    loop_run_once(loop);
 }
 
 /* Iterations until f is done (the loop has work: operations in flight). */
@@ -209,7 +192,7 @@ Test(proactor, a_completion_wakes_its_task_in_the_same_iteration)
     Receiver r;
     Task receiving;
     create_task(loop, &receiving, receiver(&r, pair[0]), "receiver");
-    run_first_steps(); /* the receive is in the kernel's hands */
+    run_first_steps(loop); /* the receive is in the kernel's hands */
     cr_assert_eq(stats().in_flight, 1);
     cr_assert_eq(write(pair[1], "hello", 5), 5);
     int took = iterations_until_done(&receiving.future);
@@ -233,7 +216,7 @@ Test(proactor, a_receive_cancelled_in_flight_is_freed_by_its_late_completion)
     Receiver r;
     Task receiving;
     create_task(loop, &receiving, receiver(&r, pair[0]), "receiver");
-    run_first_steps();
+    run_first_steps(loop);
     cr_assert_eq(stats().in_flight, 1);
     cr_assert(task_cancel(&receiving));
     /* The task goes at once: one iteration, without waiting for the
@@ -274,7 +257,7 @@ Test(proactor, a_socket_closed_under_a_receive_raises_econnreset)
     Receiver r;
     Task receiving;
     create_task(loop, &receiving, receiver(&r, pair[0]), "receiver");
-    run_first_steps();
+    run_first_steps(loop);
     closing_fd = pair[0];
     call_soon(loop, close_it, NULL);
     cr_assert_eq(run_until_complete(loop, &receiving.future), 0);
@@ -300,7 +283,7 @@ static void many_receives(int n)
         socket_pair(pairs[i]);
         create_task(loop, &tasks[i], receiver(&rs[i], pairs[i][0]), "r");
     }
-    run_first_steps(); /* n receives queued in one pass */
+    run_first_steps(loop); /* n receives queued in one pass */
     char message[32];
     for (int i = 0; i < n; i++) {
         int len = snprintf(message, sizeof message, "message %d", i);
@@ -381,7 +364,7 @@ Test(proactor, an_accept_cancelled_after_its_completion_leaks_no_descriptor)
     acceptor = (Acceptor){.listener = listener};
     create_task(loop, &accepting,
                 gen_init(&acceptor.gen, acceptor_step, "acceptor"), "a");
-    run_first_steps();
+    run_first_steps(loop);
     int client = tcp_connect(port);
     cr_assert_neq(client, -1);
     call_soon(loop, cancel_once_accepted, NULL);
@@ -442,7 +425,7 @@ Test(proactor, eof_gives_0)
     Receiver r;
     Task receiving;
     create_task(loop, &receiving, receiver(&r, pair[0]), "receiver");
-    run_first_steps();
+    run_first_steps(loop);
     close(pair[1]);
     cr_assert_eq(run_until_complete(loop, &receiving.future), 0);
     cr_assert_eq(receiving.future.error, 0, "%s",

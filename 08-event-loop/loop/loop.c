@@ -81,15 +81,7 @@ void timer_cancel(Loop *loop, TimerHandle *timer)
 
 static FdEntry *fd_entry(Loop *loop, int fd)
 {
-    if (fd >= loop->fds_cap) {
-        int cap = loop->fds_cap;
-        while (cap <= fd)
-            cap = GROW_CAPACITY(cap, 64);
-        loop->fds = reallocate(loop->fds, (size_t)cap, sizeof *loop->fds);
-        memset(loop->fds + loop->fds_cap, 0,
-               (size_t)(cap - loop->fds_cap) * sizeof *loop->fds);
-        loop->fds_cap = cap;
-    }
+    loop->fds = grow_zeroed(loop->fds, &loop->fds_cap, fd, sizeof *loop->fds);
     return &loop->fds[fd];
 }
 

@@ -6,6 +6,21 @@
 #include "../talk.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+void *grow_zeroed(void *array, int *capacity, int index, size_t size)
+{
+    if (index < *capacity)
+        return array;
+    int cap = *capacity;
+    while (cap <= index)
+        cap = GROW_CAPACITY(cap, 64);
+    char *grown = reallocate(array, (size_t)cap, size);
+    memset(grown + (size_t)*capacity * size, 0,
+           (size_t)(cap - *capacity) * size);
+    *capacity = cap;
+    return grown;
+}
 
 void *reallocate(void *pointer, size_t count, size_t size)
 {

@@ -15,6 +15,11 @@
  * 0: frees it and returns NULL). Never returns NULL for count > 0. */
 void *reallocate(void *pointer, size_t count, size_t size);
 
+/* An array of *capacity items of size bytes, grown (doubling, from 64)
+ * until index is inside it, the new items zeroed: a table indexed by
+ * descriptor. Returns the array; *capacity is updated. */
+void *grow_zeroed(void *array, int *capacity, int index, size_t size);
+
 /* The next capacity of an array that is full: doubles, from `first`. */
 #define GROW_CAPACITY(capacity, first)                                         \
     ((capacity) < (first) ? (first) : (capacity)*2)

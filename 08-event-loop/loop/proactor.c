@@ -179,15 +179,7 @@ static void op_free(Proactor *p, ProactorOp *op)
 
 static FdState *fd_state(Proactor *p, int fd)
 {
-    if (fd >= p->fds_cap) {
-        int cap = p->fds_cap;
-        while (cap <= fd)
-            cap = GROW_CAPACITY(cap, 64);
-        p->fds = reallocate(p->fds, (size_t)cap, sizeof *p->fds);
-        memset(p->fds + p->fds_cap, 0,
-               (size_t)(cap - p->fds_cap) * sizeof *p->fds);
-        p->fds_cap = cap;
-    }
+    p->fds = grow_zeroed(p->fds, &p->fds_cap, fd, sizeof *p->fds);
     return &p->fds[fd];
 }
 
