@@ -88,12 +88,14 @@ struct ProactorOp {
     Completed done; /* NULL: orphaned (cancelled), or nobody to tell */
     void *arg;
     int res;
-    unsigned flags;             /* the CQE's: which provided buffer */
-    bool completed;             /* the CQE came; the task has not taken it */
-    ProactorOp *target;         /* OP_CANCEL: what to cancel */
-    int poll_events;            /* OP_POLL: SELECT_READ | SELECT_WRITE */
-    char *data;                 /* OP_SEND: our copy; size, sent below */
-    size_t size, sent;          /* a received buffer's bytes start at sent */
+    unsigned flags;     /* the CQE's: which provided buffer */
+    bool completed;     /* the CQE came; the task has not taken it */
+    ProactorOp *target; /* OP_CANCEL: what to cancel */
+    int poll_events;    /* OP_POLL: SELECT_READ | SELECT_WRITE */
+    char *data;         /* OP_SEND: our copy; a receive of its own */
+    size_t size, sent;  /* OP_SEND: its bytes, and those the kernel took */
+    size_t offset;      /* a received buffer: where this record's bytes
+                           start (a chunk hands them out in pieces) */
     struct sockaddr_in address; /* OP_CONNECT */
     ProactorOp *next;           /* in the free list or the backlog */
 };
@@ -131,7 +133,7 @@ struct Proactor {
     ProactorOp **slabs; /* records come OPS_PER_SLAB at a time */
     int nslabs;
     ProactorOp *backlog, *backlog_tail; /* waiting for a free SQE */
-    ProactorOp *nobufs;                 /* receives to submit again */
+    ProactorOp *out_of_buffers;         /* receives to submit again (ENOBUFS) */
     ProactorOp *given, *given_end;      /* receives served from a stream: told
                                            inside the next wait, as a CQE is */
     unsigned short buf_refs[BUFFER_COUNT]; /* who still reads each buffer */
@@ -303,11 +305,12 @@ static struct io_uring_sqe *sqe_or_submit(Proactor *p)
     return uring_get_sqe(&p->ring);
 }
 
-static void submit(Proactor *p, ProactorOp *op)
+/* Puts op in the submission ring, or in the backlog when even a submit
+ * cannot make room. An operation going again (a short send, a receive
+ * that found no buffer) comes straight here: it never left the kernel's
+ * count of what is in flight. */
+static void queue_sqe(Proactor *p, ProactorOp *op)
 {
-    count_in_flight(p, op, +1);
-    if (op->kind != OP_CANCEL && op->kind != OP_CLOSE)
-        register_file(p, op->fd);
     struct io_uring_sqe *sqe = p->backlog ? NULL : sqe_or_submit(p);
     if (sqe) {
         fill_sqe(p, sqe, op);
@@ -321,6 +324,14 @@ static void submit(Proactor *p, ProactorOp *op)
     else
         p->backlog = op;
     p->backlog_tail = op;
+}
+
+static void submit(Proactor *p, ProactorOp *op)
+{
+    count_in_flight(p, op, +1);
+    if (op->kind != OP_CANCEL && op->kind != OP_CLOSE)
+        register_file(p, op->fd);
+    queue_sqe(p, op);
 }
 
 /* Before the enter: what waited for an SQE, in the order it came. */
@@ -414,14 +425,14 @@ static void give_chunk(Proactor *p, FdState *s, ProactorOp *reader)
     s->reader = NULL;
     reader->res = chunk->res;
     if (chunk->res > 0) {
-        size_t left = chunk->size - chunk->sent;
+        size_t left = chunk->size - chunk->offset;
         size_t n = left < reader->size ? left : reader->size;
         reader->res = (int)n;
         reader->flags = chunk->flags;
-        reader->sent = chunk->sent; /* where its bytes start */
+        reader->offset = chunk->offset;
         p->buf_refs[buffer_id(chunk)]++;
-        chunk->sent += n;
-        if (chunk->sent == chunk->size) {
+        chunk->offset += n;
+        if (chunk->offset == chunk->size) {
             s->chunks = chunk->next;
             if (!s->chunks)
                 s->chunks_end = NULL;
@@ -611,7 +622,7 @@ size_t proactor_received(Proactor *p, ProactorOp *op, void *dest, size_t size)
     if (n > size)
         n = size;
     const char *from = holds_buffer(op)
-                           ? uring_buffer(&p->ring, buffer_id(op)) + op->sent
+                           ? uring_buffer(&p->ring, buffer_id(op)) + op->offset
                            : op->data; /* a buffer of its own */
     if (n > 0) {
         VALGRIND_MAKE_MEM_DEFINED(from, n);
@@ -645,7 +656,7 @@ void proactor_cancel(Proactor *p, ProactorOp *op)
     }
     if (stop_reading(p, op))
         return;
-    if (unlink_op(&p->nobufs, NULL, op)) { /* not in the kernel now */
+    if (unlink_op(&p->out_of_buffers, NULL, op)) { /* not in the kernel */
         count_in_flight(p, op, -1);
         op_free(p, op);
         return;
@@ -754,7 +765,7 @@ static bool send_goes_on(Proactor *p, ProactorOp *op, int res)
     op->sent += (size_t)res;
     if (op->sent == op->size)
         return false;
-    submit(p, op);
+    queue_sqe(p, op);
     return true;
 }
 
@@ -763,11 +774,11 @@ static bool send_goes_on(Proactor *p, ProactorOp *op, int res)
  * so the task it wakes runs in this same iteration's pass. */
 static void complete(Proactor *p, ProactorOp *op, int res, unsigned flags)
 {
-    count_in_flight(p, op, -1);
     if (op->kind == OP_CLOSE)
         p->closing--;
     if (!op->done || p->shutting_down) { /* cancelled, a poll, a cancel or
                                             a close; or nobody to tell */
+        count_in_flight(p, op, -1);
         op->res = res;
         op->flags = flags;
         discard(p, op);
@@ -776,13 +787,13 @@ static void complete(Proactor *p, ProactorOp *op, int res, unsigned flags)
     res = injected_fault(p, op, res, flags);
     if (op->kind == OP_RECV && res == -ENOBUFS) {
         p->nobufs_count++; /* every buffer is out: try again next wait */
-        op->next = p->nobufs;
-        p->nobufs = op;
-        count_in_flight(p, op, +1); /* still ours to finish */
+        op->next = p->out_of_buffers;
+        p->out_of_buffers = op;
         return;
     }
     if (send_goes_on(p, op, res))
         return;
+    count_in_flight(p, op, -1);
     op->completed = true;
     op->res = op->kind == OP_SEND && res >= 0 ? (int)op->sent : res;
     op->flags = flags;
@@ -828,13 +839,12 @@ static int reap(Proactor *p, SelectorEvent *out)
     return n;
 }
 
-static void resubmit_nobufs(Proactor *p)
+static void resubmit_out_of_buffers(Proactor *p)
 {
-    while (p->nobufs) {
-        ProactorOp *op = p->nobufs;
-        p->nobufs = op->next;
-        count_in_flight(p, op, -1); /* submit counts it again */
-        submit(p, op);
+    while (p->out_of_buffers) {
+        ProactorOp *op = p->out_of_buffers;
+        p->out_of_buffers = op->next;
+        queue_sqe(p, op);
     }
 }
 
@@ -843,7 +853,7 @@ static int uring_wait(Selector *sel, int timeout_ms, SelectorEvent *out)
 {
     Proactor *p = (Proactor *)sel;
     rearm_polls(p);
-    resubmit_nobufs(p);
+    resubmit_out_of_buffers(p);
     drain_backlog(p);
     bool told = p->given != NULL; /* then nothing to wait for */
     unsigned batch = p->levers.wait_batch ? WAIT_BATCH : 1;

@@ -130,7 +130,6 @@ int uring_open(Uring *ring, unsigned entries, unsigned cq_entries)
         ring->fd = -1;
         return -error;
     }
-    ring->setup_flags = p.flags;
     ring->features = p.features;
     int error = map_rings(ring, &p);
     if (error) {

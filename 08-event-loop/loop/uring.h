@@ -44,7 +44,6 @@ typedef struct {
     struct io_uring_cqe *cqes;
     void *sq_map, *cq_map;
     size_t sq_map_size, cq_map_size, sqes_size;
-    unsigned setup_flags;      /* what the kernel accepted */
     unsigned features;         /* what it can do (IORING_FEAT_...) */
     unsigned min_wait_us;      /* uring_submit_and_wait's wait for a batch */
     unsigned long long enters; /* io_uring_enter calls, for the README */
