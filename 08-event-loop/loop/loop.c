@@ -223,17 +223,15 @@ static void dispatch(Loop *loop, SelectorEvent ev)
 
 /* Something is ready, or can become ready: a timer, a reader, a writer,
  * an operation the proactor has in flight. */
-bool loop_has_work(const Loop *loop)
-{
-    return loop->ready.count > 0 || loop->timers.count > 0 ||
-           loop->nhandlers > 0 ||
-           (loop->proactor && proactor_has_work(loop->proactor));
-}
-
 static bool has_io(const Loop *loop)
 {
     return loop->nhandlers > 0 ||
            (loop->proactor && proactor_has_work(loop->proactor));
+}
+
+bool loop_has_work(const Loop *loop)
+{
+    return loop->ready.count > 0 || loop->timers.count > 0 || has_io(loop);
 }
 
 /* --- run_once ------------------------------------------------------------ */
